@@ -71,7 +71,8 @@ _add(ActivationInfo(
 ))
 _add(ActivationInfo(
     "rrelu", 7, "Randomized leaky ReLU",
-    "h(x) = x if x > 0 else s x;  s ~ U[1/8, 1/3] per element in training, s = (1/8+1/3)/2 at evaluation",
+    "h(x) = x if x > 0 else s x;  s ~ U[1/8, 1/3] per element in training, "
+    "s = (1/8+1/3)/2 at evaluation",
     "h'(x) = 1 if x > 0 else s", stochastic=True,
     reference="Xu et al. 2015, 'Empirical evaluation of rectified activations'.",
 ))

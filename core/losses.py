@@ -100,12 +100,14 @@ def prepare_targets(name: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         if y.ndim != 1:
-            raise ValueError(f"softmax cross-entropy needs class indices of shape (m,), got {y.shape}")
+            raise ValueError(
+                f"softmax cross-entropy needs class indices of shape (m,), got {y.shape}")
         if not np.all(np.isfinite(y.astype(np.float64))) or np.any(y != np.round(y)):
             raise ValueError("softmax cross-entropy needs integer class indices")
         labels = y.astype(np.int64)
         if labels.size and (labels.min() < 0 or labels.max() >= n_outputs):
-            raise ValueError(f"class indices must lie in 0..{n_outputs - 1} for {n_outputs} outputs")
+            raise ValueError(
+                f"class indices must lie in 0..{n_outputs - 1} for {n_outputs} outputs")
         return np.ascontiguousarray(labels)
     y = np.asarray(y, dtype=np.float64)
     if y.ndim == 1:

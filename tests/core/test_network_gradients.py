@@ -156,7 +156,7 @@ def test_matches_plain_numpy_reference(batch_norm):
     loss, _ = net.loss_and_grad(X, y, update_stats=False)
     ref_loss, ref = _numpy_reference(net, X, y)
     assert loss == pytest.approx(ref_loss, rel=1e-12)
-    for blk, parts in zip(net.blocks, ref):
+    for blk, parts in zip(net.blocks, ref, strict=True):
         np.testing.assert_allclose(blk.gW, parts["W"], rtol=1e-9, atol=1e-13)
         if blk.b.size:
             np.testing.assert_allclose(blk.gb, parts["b"], rtol=1e-9, atol=1e-13)

@@ -1,0 +1,383 @@
+"""The training engine: mini-batch training from a session config, step by step.
+
+One ``Trainer`` owns the data, the network, the optimizer and every random
+stream of a run. It runs in chunks of steps, honours stop requests between
+chunks, and hands out immutable ``Snapshot``s (copies) for the GUI or the
+command line. Everything that influences the next step is in ``state_dict()``,
+so a run saved and reloaded continues bit for bit as if it never stopped.
+
+Per step: train loss, gradient norm per layer. Every ``eval_every`` steps:
+validation loss and accuracy, training accuracy on the batch, the
+update-to-weight ratio ||Δw||/||w|| per layer, and histograms of each hidden
+layer's activations and each layer's gradient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core import datasets, experiment, optimizers
+from core.config import SessionConfig
+from core.history import Series
+from core.network import Network
+
+HIST_BINS = 40
+STATUSES = ("ready", "running", "early_stopped", "diverged")
+
+
+@dataclass(frozen=True)
+class Histogram:
+    counts: np.ndarray
+    edges: np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Immutable copy of a run's state for drawing; arrays are private copies."""
+
+    step: int
+    epoch: int
+    status: str
+    stop_step: int | None  # early-stopped or diverged at this step
+    best_step: int | None  # step of the best validation loss (early stopping)
+    layer_names: tuple[str, ...]
+    steps: np.ndarray  # (n,)
+    epochs: np.ndarray  # (n,)
+    train_loss: np.ndarray  # (n,)
+    grad_norms: np.ndarray  # (n, layers)
+    eval_steps: np.ndarray  # (k,)
+    val_loss: np.ndarray  # (k,)
+    val_acc: np.ndarray  # (k,)
+    train_acc: np.ndarray  # (k,)
+    update_ratio: np.ndarray  # (k, layers)
+    act_hists: tuple[Histogram, ...] = ()
+    grad_hists: tuple[Histogram, ...] = ()
+    message: str = ""
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def last_loss(self) -> float | None:
+        return float(self.train_loss[-1]) if self.train_loss.size else None
+
+
+class Trainer:
+    """Mini-batch training of ``config`` (a validated ``SessionConfig``)."""
+
+    def __init__(self, config: SessionConfig, *, raw: datasets.Dataset | None = None,
+                 history_capacity: int = 20_000) -> None:
+        self.config = config
+        self.data = experiment.prepare_data(config, raw)
+        spec = experiment.network_spec(config, self.data.train)
+        self.loss_name = spec.loss
+        self.network = Network(spec)
+        self.optimizer = optimizers.create(config.optimizer.name, **config.optimizer.hyper)
+        self.y_train = experiment.targets(spec.loss, spec.output_size, self.data.train)
+        self.y_val = experiment.targets(spec.loss, spec.output_size, self.data.val)
+        self.rng = np.random.default_rng([config.training.seed, experiment.STREAM_TRAIN])
+        self.step = 0
+        self.epoch = 0
+        self.status = "ready"
+        self.stop_step: int | None = None
+        self.message = ""
+        self._order = np.zeros(0, dtype=np.int64)  # batch order of the current epoch
+        self._pos = 0
+        self._fixed = None  # the one permutation of shuffle="fixed"
+        self._best = (np.inf, None, None, None)  # (val loss, step, params, buffers)
+        self._bad_evals = 0
+        n_layers = len(self.network.blocks)
+        self.steps = Series({"step": 1, "epoch": 1, "loss": 1, "grad_norm": n_layers},
+                            history_capacity)
+        self.evals = Series({"step": 1, "val_loss": 1, "val_acc": 1, "train_acc": 1,
+                             "update_ratio": n_layers}, history_capacity)
+        self._act_hists: tuple[Histogram, ...] = ()
+        self._grad_hists: tuple[Histogram, ...] = ()
+
+    # -- batches ------------------------------------------------------------------
+    def available(self) -> np.ndarray:
+        """Training indices usable in the current epoch (all, or the curriculum's easiest)."""
+        n = self.data.train.X.shape[0]
+        cur = self.config.training.curriculum
+        if not cur.enabled:
+            return np.arange(n)
+        frac = cur.start_fraction + (1.0 - cur.start_fraction) * self.epoch / cur.epochs_to_full
+        k = max(2, int(np.ceil(min(1.0, frac) * n)))
+        return np.argsort(self.data.difficulty, kind="stable")[:k]
+
+    def _new_epoch_order(self) -> np.ndarray:
+        idx = self.available()
+        mode = self.config.training.shuffle
+        if mode == "epoch":
+            return self.rng.permutation(idx)
+        if mode == "fixed":
+            if self._fixed is None:
+                self._fixed = self.rng.permutation(self.data.train.X.shape[0])
+            keep = np.zeros(self.data.train.X.shape[0], dtype=bool)
+            keep[idx] = True
+            return self._fixed[keep[self._fixed]]
+        # "sorted": by class (or target), so each batch holds one class — the
+        # failure mode the lecture's shuffling slide warns about.
+        y = np.asarray(self.data.train.y, dtype=np.float64)
+        key = y.reshape(len(y), -1)[:, 0]
+        return idx[np.argsort(key[idx], kind="stable")]
+
+    def _next_batch(self) -> np.ndarray:
+        bs = self.config.training.batch_size
+        if self._pos + min(bs, self._order.size) > self._order.size or self._order.size == 0:
+            if self._order.size:
+                self.epoch += 1
+            self._order = self._new_epoch_order()
+            self._pos = 0
+        size = min(bs, self._order.size)
+        batch = self._order[self._pos:self._pos + size]
+        self._pos += size
+        return batch
+
+    # -- training -----------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.status in ("early_stopped", "diverged")
+
+    def run(self, n_steps: int, *, should_stop: Callable[[], bool] | None = None,
+            chunk: int = 64) -> int:
+        """Train up to ``n_steps`` steps; returns how many were done.
+
+        Stops early when the run early-stops or diverges, or when ``should_stop()``
+        says so (asked between chunks of ``chunk`` steps).
+        """
+        done = 0
+        while done < n_steps and not self.finished:
+            if should_stop is not None and done and done % chunk == 0 and should_stop():
+                break
+            self.train_step()
+            done += 1
+        return done
+
+    def train_step(self) -> None:
+        """One mini-batch step: forward, backward, optional gradient noise, update."""
+        if self.finished:
+            return
+        self.status = "running"
+        cfg = self.config.training
+        net = self.network
+        idx = self._next_batch()
+        loss, grad = net.loss_and_grad(self.data.train.X[idx], self.y_train[idx])
+        norms = net.grad_norms()
+        if not (np.isfinite(loss) and np.all(np.isfinite(norms))):
+            self._diverge("loss or gradient became non-finite")
+            return
+        if cfg.grad_noise.enabled:
+            # sigma_t^2 = eta / (1 + t)^gamma, t counting from 0
+            var = cfg.grad_noise.eta / (1.0 + self.step) ** cfg.grad_noise.gamma
+            grad += self.rng.normal(0.0, np.sqrt(var), size=grad.size)
+        evaluating = (self.step + 1) % cfg.eval_every == 0
+        before = net.params.copy() if evaluating else None
+        self.optimizer.step(net.params, grad)
+        if not np.all(np.isfinite(net.params)):
+            net.params[:] = before if before is not None else np.nan_to_num(net.params)
+            self._diverge("weights became non-finite")
+            return
+        self.step += 1
+        self.steps.append(step=self.step, epoch=self.epoch, loss=loss, grad_norm=norms)
+        if evaluating:
+            self._evaluate(idx, before)
+
+    def _diverge(self, why: str) -> None:
+        self.status = "diverged"
+        self.stop_step = self.step
+        self.message = f"diverged at step {self.step}: {why}"
+
+    def _evaluate(self, idx: np.ndarray, before: np.ndarray) -> None:
+        net = self.network
+        acts = [a.copy() for a in net.hidden_activations()]
+        grads = [net.grad[s].copy() for s in net.layer_slices]
+        ratio = np.array([
+            np.linalg.norm(net.params[s] - before[s]) / max(np.linalg.norm(before[s]), 1e-300)
+            for s in net.layer_slices])
+        train_out = self._outputs(self.data.train.X[idx])
+        train_acc = experiment.accuracy(self.loss_name, train_out, self.data.train.take(idx))
+        val_loss, val_acc = self.validation_metrics()
+        self.evals.append(step=self.step, val_loss=val_loss, val_acc=val_acc,
+                          train_acc=train_acc, update_ratio=ratio)
+        self._act_hists = tuple(_histogram(a) for a in acts)
+        self._grad_hists = tuple(_histogram(g) for g in grads)
+        self._early_stopping(val_loss)
+
+    def _outputs(self, X: np.ndarray) -> np.ndarray:
+        net = self.network
+        was = net.training
+        net.eval()
+        try:
+            return net.forward(X, update_stats=False).copy()
+        finally:
+            net.training = was
+
+    def validation_metrics(self) -> tuple[float, float]:
+        """(loss, accuracy) on the validation split in evaluation mode; NaN if it is empty."""
+        val = self.data.val
+        if val.X.shape[0] == 0:
+            return float("nan"), float("nan")
+        net = self.network
+        was = net.training
+        net.eval()
+        try:
+            loss = net.loss(val.X, self.y_val)
+            out = net.forward(val.X, update_stats=False)
+        finally:
+            net.training = was
+        return loss, experiment.accuracy(self.loss_name, out, val)
+
+    def _early_stopping(self, val_loss: float) -> None:
+        es = self.config.training.early_stopping
+        if not es.enabled or not np.isfinite(val_loss):
+            return
+        if val_loss < self._best[0] - es.min_delta:
+            self._best = (val_loss, self.step, self.network.params.copy(),
+                          self.network.buffers.copy())
+            self._bad_evals = 0
+            return
+        self._bad_evals += 1
+        if self._bad_evals >= es.patience:
+            self.status = "early_stopped"
+            self.stop_step = self.step
+            best_loss, best_step, params, buffers = self._best
+            if es.restore_best and params is not None:
+                self.network.params[:] = params
+                self.network.buffers[:] = buffers
+            self.message = (f"early-stopped at step {self.step}; best validation loss "
+                            f"{best_loss:.4g} at step {best_step}")
+
+    @property
+    def best_step(self) -> int | None:
+        return self._best[1]
+
+    # -- outputs ------------------------------------------------------------------
+    def snapshot(self, extras: dict | None = None) -> Snapshot:
+        s, e = self.steps, self.evals
+        n_layers = len(self.network.blocks)
+        return Snapshot(
+            step=self.step, epoch=self.epoch, status=self.status, stop_step=self.stop_step,
+            best_step=self.best_step, layer_names=tuple(self.network.layer_names),
+            steps=s.column("step").astype(np.int64), epochs=s.column("epoch").astype(np.int64),
+            train_loss=s.column("loss"),
+            grad_norms=s.column("grad_norm").reshape(s.size, n_layers),
+            eval_steps=e.column("step").astype(np.int64), val_loss=e.column("val_loss"),
+            val_acc=e.column("val_acc"), train_acc=e.column("train_acc"),
+            update_ratio=e.column("update_ratio").reshape(e.size, n_layers),
+            act_hists=self._act_hists, grad_hists=self._grad_hists, message=self.message,
+            extras=dict(extras or {}))
+
+    def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Network output over a grid in the raw 2-D input space (decision boundary):
+        class-1 probability for binary tasks, the predicted class for multiclass,
+        the output for regression. Shape (len(ys), len(xs))."""
+        gx, gy = np.meshgrid(xs, ys)
+        pts = np.column_stack([gx.ravel(), gy.ravel()])
+        p = self.network.predict(self.data.pipeline.transform(pts))
+        if p.shape[1] == 1:
+            out = p[:, 0]
+        elif self.data.train.task == "regression":
+            out = p[:, 0]
+        else:
+            out = p.argmax(axis=1).astype(np.float64)
+        return out.reshape(gy.shape)
+
+    # -- state for session files --------------------------------------------------
+    def state_dict(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """(JSON-able scalars, arrays) holding everything the next step depends on."""
+        meta = {
+            "step": self.step, "epoch": self.epoch, "status": self.status,
+            "stop_step": self.stop_step, "message": self.message, "pos": self._pos,
+            "bad_evals": self._bad_evals, "best_loss": float(self._best[0]),
+            "best_step": self._best[1],
+            "rng": self.rng.bit_generator.state,
+            "noise_rng": self.network.noise_rng.bit_generator.state,
+        }
+        arrays = {"params": self.network.params.copy(), "buffers": self.network.buffers.copy(),
+                  "order": self._order.copy()}
+        if self._fixed is not None:
+            arrays["fixed_order"] = self._fixed.copy()
+        if self._best[2] is not None:
+            arrays["best_params"] = self._best[2].copy()
+            arrays["best_buffers"] = self._best[3].copy()
+        opt = self.optimizer.state_dict()
+        meta["optimizer"] = {k: v for k, v in opt.items() if not isinstance(v, np.ndarray)}
+        arrays.update({f"opt.{k}": v for k, v in opt.items() if isinstance(v, np.ndarray)})
+        meta["history_steps"], a = self.steps.state_dict("hist_steps")
+        arrays.update(a)
+        meta["history_evals"], a = self.evals.state_dict("hist_evals")
+        arrays.update(a)
+        for kind, hists in (("act", self._act_hists), ("grad", self._grad_hists)):
+            meta[f"{kind}_hists"] = len(hists)
+            for i, h in enumerate(hists):
+                arrays[f"{kind}_hist.{i}.counts"] = h.counts
+                arrays[f"{kind}_hist.{i}.edges"] = h.edges
+        return meta, arrays
+
+    def load_state_dict(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Restore a state from ``state_dict``; ValueError (and nothing changed) if it
+        does not fit this trainer's network."""
+        net = self.network
+        params = np.asarray(arrays["params"], dtype=np.float64)
+        buffers = np.asarray(arrays["buffers"], dtype=np.float64)
+        if params.shape != net.params.shape or buffers.shape != net.buffers.shape:
+            raise ValueError(
+                f"saved weights hold {params.size} parameters, the network has {net.params.size}")
+        opt_state = dict(meta["optimizer"])
+        opt_state.update({k[4:]: v for k, v in arrays.items() if k.startswith("opt.")})
+        optimizer = optimizers.create(opt_state.get("name", self.config.optimizer.name))
+        optimizer.load_state_dict(opt_state)
+        steps = Series(self.steps.columns, self.steps.capacity)
+        steps.load_state_dict("hist_steps", meta["history_steps"], arrays)
+        evals = Series(self.evals.columns, self.evals.capacity)
+        evals.load_state_dict("hist_evals", meta["history_evals"], arrays)
+        rng = np.random.default_rng()
+        rng.bit_generator.state = meta["rng"]
+        noise_rng = np.random.default_rng()
+        noise_rng.bit_generator.state = meta["noise_rng"]
+        hists = {kind: tuple(Histogram(np.asarray(arrays[f"{kind}_hist.{i}.counts"]),
+                                       np.asarray(arrays[f"{kind}_hist.{i}.edges"]))
+                             for i in range(int(meta[f"{kind}_hists"])))
+                 for kind in ("act", "grad")}
+        if meta["status"] not in STATUSES:
+            raise ValueError(f"unknown run status {meta['status']!r}")
+        # Everything parsed: now commit, so a bad file never half-loads.
+        net.params[:] = params
+        net.buffers[:] = buffers
+        net.noise_rng = noise_rng
+        self.optimizer = optimizer
+        self.rng = rng
+        self.steps, self.evals = steps, evals
+        self.step, self.epoch = int(meta["step"]), int(meta["epoch"])
+        self.status, self.message = meta["status"], meta.get("message", "")
+        self.stop_step = meta.get("stop_step")
+        self._pos, self._bad_evals = int(meta["pos"]), int(meta["bad_evals"])
+        self._order = np.asarray(arrays["order"], dtype=np.int64)
+        self._fixed = (np.asarray(arrays["fixed_order"], dtype=np.int64)
+                       if "fixed_order" in arrays else None)
+        best_params = arrays.get("best_params")
+        self._best = (float(meta["best_loss"]), meta.get("best_step"),
+                      None if best_params is None else np.array(best_params),
+                      None if best_params is None else np.array(arrays["best_buffers"]))
+        self._act_hists, self._grad_hists = hists["act"], hists["grad"]
+
+    def set_optimizer_hyper(self, **hyper) -> None:
+        """Change hyper-parameters live (the GUI's learning-rate slider); state is kept."""
+        self.optimizer.set_hyper(**hyper)
+        merged = {**self.config.optimizer.hyper, **hyper}
+        self.config = self.config.model_copy(update={"optimizer": self.config.optimizer.model_copy(
+            update={"hyper": merged})})
+
+
+def _histogram(values: np.ndarray) -> Histogram:
+    v = values.ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return Histogram(np.zeros(HIST_BINS), np.linspace(-1, 1, HIST_BINS + 1))
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo < 1e-12:
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(v, bins=HIST_BINS, range=(lo, hi))
+    return Histogram(counts.astype(np.float64), edges)
