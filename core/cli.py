@@ -53,7 +53,7 @@ def run_command(argv: list[str]) -> int:
             raise ValueError(f"--out must end in .csv or .json, got {args.out}")
         loaded = load_session(args.session)
         trainer = loaded.trainer()
-    except (SessionError, ValueError) as err:
+    except (SessionError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     n_steps = args.steps if args.steps is not None else loaded.config.training.steps
