@@ -41,6 +41,33 @@ class Series:
             arr[self.size] = values[k]
         self.size += 1
 
+    def extend(self, **columns) -> None:
+        """``append`` of many rows at once (arrays with one row per append)."""
+        cols = {k: np.asarray(v, dtype=np.float64).reshape(len(v), -1)
+                for k, v in columns.items()}
+        n = len(next(iter(cols.values())))
+        i = 0
+        while i < n:
+            first = i + (-self.appended) % self.stride  # next row this stride records
+            take = np.arange(first, n, self.stride)
+            room = self.capacity - self.size
+            fits = take[:room]
+            for k, arr in self._data.items():
+                arr[self.size:self.size + fits.size] = cols[k][fits]
+            self.size += fits.size
+            if take.size <= room:
+                self.appended += n - i
+                return
+            # full: thin out exactly as ``append`` does, then go on from the row
+            # that did not fit (which the doubled stride records).
+            self.appended += take[room] - i
+            i = int(take[room])
+            for arr in self._data.values():
+                half = arr[::2].copy()
+                arr[: half.shape[0]] = half
+            self.size = self.capacity // 2
+            self.stride *= 2
+
     def column(self, name: str) -> np.ndarray:
         """A copy of one column: (n,) for width-1 columns, (n, width) otherwise."""
         arr = self._data[name][: self.size]

@@ -244,11 +244,12 @@ class Network:
         return X
 
     def forward(self, X: np.ndarray, *, rng: np.random.Generator | None = None,
-                update_stats: bool = True) -> np.ndarray:
+                update_stats: bool = True, noise: list | None = None) -> np.ndarray:
         """Network output for ``X`` in the current mode; keeps what backward needs.
 
         Training mode draws stochastic-activation noise from ``rng`` (default:
-        ``self.noise_rng``) and updates BN running statistics unless told not to.
+        ``self.noise_rng``) — or takes it from ``noise`` (one draw or None per
+        layer) — and updates BN running statistics unless told not to.
         """
         X = self._check_X(X)
         training = self.training
@@ -259,7 +260,7 @@ class Network:
                 "(the variance of one example is 0); use a larger batch or evaluation mode")
         rng = self.noise_rng if rng is None else rng
         u = X
-        for blk in self.blocks:
+        for i, blk in enumerate(self.blocks):
             c = blk.cache
             c["u"] = u
             z = np.empty((m, blk.n_out))
@@ -283,13 +284,16 @@ class Network:
             if blk.activation is None:
                 u = c["pre"]
             else:
-                noise = act.draw_noise(blk.activation, (m, blk.n_out), rng, training=training,
-                                       noise_sigma=self.spec.noise_sigma)
+                if noise is not None and noise[i] is not None:
+                    draw = noise[i]
+                else:
+                    draw = act.draw_noise(blk.activation, (m, blk.n_out), rng,
+                                          training=training, noise_sigma=self.spec.noise_sigma)
                 a = np.empty((m, blk.n_out))
                 info = act.ACTIVATIONS.get(blk.activation)
                 act._forward(info.code, c["pre"], a, blk.prelu if blk.prelu.size else _NONE,
-                             noise)
-                c["noise"], c["a"] = noise, a
+                             draw)
+                c["noise"], c["a"] = draw, a
                 u = a
         return u
 
@@ -320,12 +324,12 @@ class Network:
         return self.grad
 
     def loss_and_grad(self, X: np.ndarray, y: np.ndarray, *,
-                      rng: np.random.Generator | None = None,
-                      update_stats: bool = True) -> tuple[float, np.ndarray]:
+                      rng: np.random.Generator | None = None, update_stats: bool = True,
+                      noise: list | None = None) -> tuple[float, np.ndarray]:
         """Mean loss on (X, y) and its gradient w.r.t. ``params`` (the flat ``grad``)."""
         X = self._check_X(X)
         targets = self._targets(X, y)
-        out = self.forward(X, rng=rng, update_stats=update_stats)
+        out = self.forward(X, rng=rng, update_stats=update_stats, noise=noise)
         value, g_out = losses.loss_and_grad(self.spec.loss, out, targets)
         self.backward(g_out)
         return value, self.grad
@@ -367,4 +371,8 @@ class Network:
 
     def grad_norms(self) -> np.ndarray:
         """Euclidean norm of the gradient of each layer's parameters."""
-        return np.array([np.linalg.norm(self.grad[s]) for s in self.layer_slices])
+        slices = self.layer_slices
+        out = np.empty(len(slices))
+        layers.layer_norms(self.grad, np.array([s.start for s in slices], dtype=np.int64),
+                           np.array([s.stop for s in slices], dtype=np.int64), out)
+        return out

@@ -148,6 +148,36 @@ def _nadam_kernel(w, g, m, b, lr, beta1, beta2, eps, bc1, bc2):
         w[i] -= lr * (beta1 * mh + c1 * gi / bc1) / (math.sqrt(bh) + eps)
 
 
+MAX_SCALARS = 8
+_NO_STATE = np.zeros(1)
+
+
+@numba.njit(nogil=True, cache=True)
+def apply_update(code, w, g, s0, s1, s2, sc):
+    """One update of optimizer ``code`` (``Optimizer.kernel_code``) with its state
+    arrays s0..s2 (see ``state_names``; unused ones are placeholders) and scalars
+    ``sc`` (``Optimizer.kernel_scalars``). The one entry point for both
+    ``Optimizer.step`` and the fused training kernel, so they cannot disagree."""
+    if code == 0:
+        _sgd_kernel(w, g, sc[0])
+    elif code == 1:
+        _momentum_kernel(w, g, s0, sc[0], sc[1])
+    elif code == 2:
+        _nesterov_kernel(w, g, s0, sc[0], sc[1])
+    elif code == 3:
+        _adagrad_kernel(w, g, s0, sc[0], sc[1])
+    elif code == 4:
+        _rmsprop_kernel(w, g, s0, sc[0], sc[1], sc[2])
+    elif code == 5:
+        _adadelta_kernel(w, g, s0, s1, sc[0], sc[1], sc[2])
+    elif code == 6:
+        _adam_kernel(w, g, s0, s1, sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6])
+    elif code == 7:
+        _nadam_kernel(w, g, s0, s1, sc[0], sc[1], sc[2], sc[3], sc[4], sc[5])
+    else:
+        _amsgrad_kernel(w, g, s0, s1, s2, sc[0], sc[1], sc[2], sc[3], sc[4], sc[5])
+
+
 # ------------------------------------------------------------- hyper-parameter checks
 
 
@@ -367,8 +397,40 @@ class Optimizer:
         self._update(params, grads, t)
         self._t = t
 
-    def _update(self, params: np.ndarray, grads: np.ndarray, t: int) -> None:
+    kernel_code: ClassVar[int] = -1
+
+    def kernel_scalars(self, t: int) -> tuple[float, ...]:
+        """The scalars ``apply_update`` needs for step ``t`` (at most ``MAX_SCALARS``)."""
         raise NotImplementedError
+
+    def kernel_states(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The state arrays in ``state_names`` order, padded with placeholders to three."""
+        states = [self._state[k] for k in self.state_names] if self._state else []
+        return tuple(states + [_NO_STATE] * (3 - len(states)))  # type: ignore[return-value]
+
+    def _update(self, params: np.ndarray, grads: np.ndarray, t: int) -> None:
+        apply_update(self.kernel_code, params, grads, *self.kernel_states(),
+                     np.array(self.kernel_scalars(t), dtype=np.float64))
+
+    def plan(self, size: int, n_steps: int) -> tuple[int, tuple, np.ndarray]:
+        """What a fused kernel needs to run the next ``n_steps`` updates itself:
+        (kernel code, state arrays, scalars per step (n_steps, MAX_SCALARS)).
+        Call ``advance(k)`` after the kernel did k of them."""
+        if self.state_names:
+            if self._state is None:
+                self._allocate(size)
+            elif self.size != size:
+                raise ValueError(f"params has size {size}, but the {self.name!r} optimizer "
+                                 f"state is sized for {self.size}")
+        sc = np.zeros((n_steps, MAX_SCALARS))
+        for k in range(n_steps):
+            row = self.kernel_scalars(self._t + 1 + k)
+            sc[k, :len(row)] = row
+        return self.kernel_code, self.kernel_states(), sc
+
+    def advance(self, n_steps: int) -> None:
+        """Count ``n_steps`` updates done by a fused kernel from ``plan``."""
+        self._t += int(n_steps)
 
     def __repr__(self) -> str:
         hyper = ", ".join(f"{k}={v!r}" for k, v in self._hyper.items())
@@ -410,8 +472,10 @@ class SGD(Optimizer):
     defaults = {"lr": 0.01}
     hyper_help = {"lr": f"{_LR}: w ← w − μ·g"}
 
-    def _update(self, params, grads, t):
-        _sgd_kernel(params, grads, self._hyper["lr"])
+    kernel_code = 0
+
+    def kernel_scalars(self, t):
+        return (self._hyper["lr"],)
 
 
 @_register
@@ -438,9 +502,10 @@ class Momentum(Optimizer):
     }
     state_names = ("v",)
 
-    def _update(self, params, grads, t):
-        h = self._hyper
-        _momentum_kernel(params, grads, self._state["v"], h["lr"], h["momentum"])
+    kernel_code = 1
+
+    def kernel_scalars(self, t):
+        return (self._hyper["lr"], self._hyper["momentum"])
 
 
 @_register
@@ -473,9 +538,10 @@ class Nesterov(Optimizer):
     }
     state_names = ("v",)
 
-    def _update(self, params, grads, t):
-        h = self._hyper
-        _nesterov_kernel(params, grads, self._state["v"], h["lr"], h["momentum"])
+    kernel_code = 2
+
+    def kernel_scalars(self, t):
+        return (self._hyper["lr"], self._hyper["momentum"])
 
 
 @_register
@@ -499,9 +565,10 @@ class Adagrad(Optimizer):
     }
     state_names = ("G",)
 
-    def _update(self, params, grads, t):
-        h = self._hyper
-        _adagrad_kernel(params, grads, self._state["G"], h["lr"], h["eps"])
+    kernel_code = 3
+
+    def kernel_scalars(self, t):
+        return (self._hyper["lr"], self._hyper["eps"])
 
 
 @_register
@@ -527,9 +594,10 @@ class RMSProp(Optimizer):
     }
     state_names = ("E_g2",)
 
-    def _update(self, params, grads, t):
-        h = self._hyper
-        _rmsprop_kernel(params, grads, self._state["E_g2"], h["lr"], h["rho"], h["eps"])
+    kernel_code = 4
+
+    def kernel_scalars(self, t):
+        return (self._hyper["lr"], self._hyper["rho"], self._hyper["eps"])
 
 
 @_register
@@ -559,10 +627,10 @@ class Adadelta(Optimizer):
     }
     state_names = ("E_g2", "E_dx2")
 
-    def _update(self, params, grads, t):
-        h = self._hyper
-        s = self._state
-        _adadelta_kernel(params, grads, s["E_g2"], s["E_dx2"], h["lr"], h["rho"], h["eps"])
+    kernel_code = 5
+
+    def kernel_scalars(self, t):
+        return (self._hyper["lr"], self._hyper["rho"], self._hyper["eps"])
 
 
 class _AdamBase(Optimizer):
@@ -604,9 +672,10 @@ class Adam(_AdamBase):
 
     name = "adam"
 
-    def _update(self, params, grads, t):
-        s = self._state
-        _adam_kernel(params, grads, s["m"], s["b"], *self._scalars(t), 1.0)
+    kernel_code = 6
+
+    def kernel_scalars(self, t):
+        return (*self._scalars(t), 1.0)
 
 
 @_register
@@ -629,10 +698,10 @@ class AdamW(_AdamBase):
         "weight_decay": "Decoupled weight decay λ: w ← w·(1 − μ·λ) before the Adam step",
     }
 
-    def _update(self, params, grads, t):
-        s = self._state
-        shrink = 1.0 - self._hyper["lr"] * self._hyper["weight_decay"]
-        _adam_kernel(params, grads, s["m"], s["b"], *self._scalars(t), shrink)
+    kernel_code = 6
+
+    def kernel_scalars(self, t):
+        return (*self._scalars(t), 1.0 - self._hyper["lr"] * self._hyper["weight_decay"])
 
 
 @_register
@@ -659,9 +728,10 @@ class Nadam(_AdamBase):
         "lr": f"{_LR}: w ← w − μ·(β1·m̂ + (1−β1)·g/(1−β1^t)) / (√b̂ + ε)",
     }
 
-    def _update(self, params, grads, t):
-        s = self._state
-        _nadam_kernel(params, grads, s["m"], s["b"], *self._scalars(t))
+    kernel_code = 7
+
+    def kernel_scalars(self, t):
+        return self._scalars(t)
 
 
 @_register
@@ -687,6 +757,7 @@ class AMSGrad(_AdamBase):
     }
     state_names = ("m", "b", "b_max")
 
-    def _update(self, params, grads, t):
-        s = self._state
-        _amsgrad_kernel(params, grads, s["m"], s["b"], s["b_max"], *self._scalars(t))
+    kernel_code = 8
+
+    def kernel_scalars(self, t):
+        return self._scalars(t)

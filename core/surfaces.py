@@ -37,17 +37,12 @@ import numpy as np
 
 from core.registry import Registry
 
-__all__ = ["SURFACES", "Surface", "make_surface", "surface_options"]
+__all__ = ["HIMMELBLAU_MAXIMUM", "SURFACES", "Surface", "make_surface", "surface_options"]
 
 Point = tuple[float, float]
 Window = tuple[tuple[float, float], tuple[float, float]]
 
 SURFACES: Registry[Surface] = Registry("surface")
-
-#: Names of the second-order reference racers (implemented in ``core.paths``);
-#: their per-surface defaults live in ``Surface.default_hyper`` too.
-SECOND_ORDER_NAMES = ("newton", "newton_damped")
-
 
 def _xy(p: Any) -> tuple[float, float]:
     a = np.asarray(p, dtype=np.float64)
@@ -77,6 +72,7 @@ class Surface:
             for every optimizer in ``core.optimizers.OPTIMIZERS`` and for the
             second-order references ``newton`` and ``newton_damped``.
         options: the factory options this surface was built with (e.g. κ).
+        level_floor: the lowest contour level above f_min used by ``log_levels``.
 
     The dataclass is frozen; mappings are read-only views. Pickling rebuilds the
     surface from ``name`` and ``options``.
@@ -94,6 +90,7 @@ class Surface:
     bounded_below: bool
     default_hyper: Mapping[str, Mapping[str, float]]
     options: Mapping[str, float]
+    level_floor: float
     _f: Callable[[Any, Any], Any] = field(repr=False)
     _g: Callable[[float, float], tuple[float, float]] = field(repr=False)
     _h: Callable[[float, float], tuple[float, float, float]] = field(repr=False)
@@ -145,26 +142,28 @@ class Surface:
             return math.nan
         return min(math.hypot(x - mx, y - my) for mx, my in self.minima)
 
-    def log_levels(self, n: int = 30) -> np.ndarray:
+    def log_levels(self, n: int = 30, floor: float | None = None) -> np.ndarray:
         """n ascending contour levels (values of f), log-spaced in f − f_min.
 
         f_min is the global minimum value, or for a surface unbounded below the
-        lowest value on a 201 × 201 grid over the window. The levels run from the
-        0.5 % quantile of f − f_min over that grid (so the basin still shows a
-        few rings) to its maximum, geometrically spaced, then shifted back by
-        f_min so they can be passed directly with ``value_grid``.
+        lowest value on a 201 × 201 grid over the window. The levels run
+        geometrically from f_min + ``floor`` (default: the surface's
+        ``level_floor``, chosen so the basin of the minimum still shows a few
+        rings) to the highest value on that grid, and are returned as values of
+        f, ready for contouring ``value_grid``.
         """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
             raise ValueError(f"number of levels must be an integer >= 2, got {n!r}")
+        lo = self.level_floor if floor is None else floor
         _, _, Z = self.grid(201)
         fmin = float(Z.min())
         if self.bounded_below:
             fmin = min(fmin, self.min_value)
-        shifted = Z - fmin
-        hi = float(shifted.max())
-        lo = float(np.quantile(shifted, 0.005))
-        lo = max(lo, hi * 1e-12, np.finfo(np.float64).tiny)
-        return fmin + np.geomspace(lo, hi, int(n))
+        hi = float(Z.max()) - fmin
+        if isinstance(lo, bool) or not isinstance(lo, (int, float, np.integer, np.floating)) \
+                or not (math.isfinite(lo) and 0.0 < lo < hi):
+            raise ValueError(f"level floor must be a number in (0, {hi:g}), got {lo!r}")
+        return fmin + np.geomspace(float(lo), hi, int(n))
 
     # -- defaults
 
@@ -240,25 +239,28 @@ def surface_options(name: str) -> dict[str, float]:
 
 
 # Tuned with core.paths.run_paths from the default start (-1.5, 2), 500 steps, no
-# noise: all first-order racers stay finite and follow the banana valley; adam,
-# nadam, amsgrad, adamw, rmsprop, momentum and nesterov reach the minimum (1, 1)
-# to within ~0.05 or better (see the table printed by the tuning notes in the
-# module docstring of core.paths); sgd, adagrad and adadelta crawl along the
-# valley, which is the lecture's point. Larger sgd/momentum rates diverge
-# (the curvature across the valley is ~2000 near x = -1.5).
+# noise, scanning lr over 1e-4 ... 1 (f0 = 12.5; distance to (1, 1) at step 500):
+#   sgd 1e-3: crawls along the valley to (-1.11, 1.25), f 4.5 (2e-3 is the edge,
+#     5e-3 leaves the box in 2 steps: the curvature across the valley is ~1900);
+#   momentum / nesterov 1e-3, γ 0.9: reach (0.93, 0.87) / (0.96, 0.92) — same lr
+#     as sgd, ten times the effective step (nesterov at 1.5e-3 diverges);
+#   adagrad 1.0: f 3.5 (its accumulated G stalls it in the valley);
+#   rmsprop 0.02: f 0.36; adadelta (1, ρ 0.95, ε 1e-4): f 1.4;
+#   adam / nadam / amsgrad 0.1: within 0.21 / 0.21 / 0.28, f ~0.01;
+#   newton: exact in 5 steps; newton_damped (δ 3): within 0.01 after 48 steps.
 _ROSENBROCK_HYPER = {
     "sgd": {"lr": 1e-3},
-    "momentum": {"lr": 2e-4, "momentum": 0.95},
-    "nesterov": {"lr": 2e-4, "momentum": 0.95},
-    "adagrad": {"lr": 0.5},
-    "rmsprop": {"lr": 0.01},
+    "momentum": {"lr": 1e-3, "momentum": 0.9},
+    "nesterov": {"lr": 1e-3, "momentum": 0.9},
+    "adagrad": {"lr": 1.0},
+    "rmsprop": {"lr": 0.02},
     "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.05},
-    "adamw": {"lr": 0.05, "weight_decay": 0.01},
-    "nadam": {"lr": 0.05},
-    "amsgrad": {"lr": 0.05},
+    "adam": {"lr": 0.1},
+    "adamw": {"lr": 0.1, "weight_decay": 0.01},
+    "nadam": {"lr": 0.1},
+    "amsgrad": {"lr": 0.1},
     "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 1.0},
+    "newton_damped": {"lr": 1.0, "damping": 3.0},
 }
 
 
@@ -293,7 +295,7 @@ def _rosenbrock(b: float = 100.0) -> Surface:
         window=((-2.0, 2.0), (-1.0, 3.0)), start=(-1.5, 2.0),
         minima=((1.0, 1.0),), saddles=(), min_value=0.0, bounded_below=True,
         default_hyper=_frozen(_ROSENBROCK_HYPER), options=MappingProxyType({"b": b}),
-        _f=f, _g=g, _h=h,
+        level_floor=0.01, _f=f, _g=g, _h=h,
     )
 
 
@@ -301,22 +303,29 @@ def _rosenbrock(b: float = 100.0) -> Surface:
 
 _BEALE_C = (1.5, 2.25, 2.625)
 
-# Start (1, 1.5) (as in the well-known animations of the "Comparison" slide):
-# the gradient there points away from the minimum (3, 0.5) into the plateau
-# and the ridge of the saddle (0, 1), so the racers take visibly different routes.
+# Start (1, 1.5), f0 = 41.25: the racers first drop towards the flat floor
+# around y ≈ 0.5 and then turn along it to the minimum (3, 0.5); some pass near
+# the saddle (0, 1). Tuned with run_paths, 500 steps, no noise (distance to the
+# minimum at step 500):
+#   sgd 0.01: 0.094 (0.05 leaves the box at step 1);
+#   momentum / nesterov 2e-3, γ 0.9: 0.011 / 0.013 (1e-2 diverges within 7 steps);
+#   adagrad 0.5: 0.084; rmsprop 0.01: 0.009; adadelta (1, ρ 0.95, ε 1e-4): 0.19;
+#   adam / nadam / amsgrad 0.1: 0.005 / 0.003 / 0.009;
+#   newton: converges onto the saddle (0, 1) — it seeks stationary points;
+#   newton_damped (δ 5): exact after ~50 steps (δ 1 leaves the box at once).
 _BEALE_HYPER = {
     "sgd": {"lr": 0.01},
-    "momentum": {"lr": 0.005, "momentum": 0.9},
-    "nesterov": {"lr": 0.005, "momentum": 0.9},
+    "momentum": {"lr": 2e-3, "momentum": 0.9},
+    "nesterov": {"lr": 2e-3, "momentum": 0.9},
     "adagrad": {"lr": 0.5},
     "rmsprop": {"lr": 0.01},
     "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.05},
-    "adamw": {"lr": 0.05, "weight_decay": 0.01},
-    "nadam": {"lr": 0.05},
-    "amsgrad": {"lr": 0.05},
+    "adam": {"lr": 0.1},
+    "adamw": {"lr": 0.1, "weight_decay": 0.01},
+    "nadam": {"lr": 0.1},
+    "amsgrad": {"lr": 0.1},
     "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 1.0},
+    "newton_damped": {"lr": 1.0, "damping": 5.0},
 }
 
 
@@ -369,7 +378,7 @@ def _beale() -> Surface:
         window=((-4.5, 4.5), (-4.5, 4.5)), start=(1.0, 1.5),
         minima=((3.0, 0.5),), saddles=((0.0, 1.0),), min_value=0.0, bounded_below=True,
         default_hyper=_frozen(_BEALE_HYPER), options=MappingProxyType({}),
-        _f=f, _g=g, _h=h,
+        level_floor=0.01, _f=f, _g=g, _h=h,
     )
 
 
@@ -391,21 +400,26 @@ _HIMMELBLAU_SADDLES = (
 #: Himmelblau's local maximum (not a race target; shown for completeness).
 HIMMELBLAU_MAXIMUM = (-0.2708445906673476, -0.9230385564799815)
 
-# Start (-0.5, -4.5) at the bottom edge between two basins: the racers split
-# between the minima (-3.78, -3.28) and (3.58, -1.85) depending on their inertia.
+# Start (-0.5, -4.5), f0 = 395, at the bottom edge between basins. Tuned with
+# run_paths, 500 steps, no noise: sgd 5e-3 (0.05 diverges), nesterov 2e-3,
+# adagrad 1.0, adam family 0.1 reach (-3.78, -3.28) within 1e-10; momentum 2e-3
+# (γ 0.9) swings over to (-2.81, 3.13) — same start, a different minimum;
+# rmsprop 0.02 hovers within 0.014; adadelta (1, ρ 0.95, ε 1e-4) within 0.11;
+# newton converges onto the saddle (-0.13, -1.95); newton_damped (δ 10) reaches
+# (-3.78, -3.28) in 4 steps (δ 1 detours 34 units away first).
 _HIMMELBLAU_HYPER = {
-    "sgd": {"lr": 0.005},
-    "momentum": {"lr": 0.002, "momentum": 0.9},
-    "nesterov": {"lr": 0.002, "momentum": 0.9},
+    "sgd": {"lr": 5e-3},
+    "momentum": {"lr": 2e-3, "momentum": 0.9},
+    "nesterov": {"lr": 2e-3, "momentum": 0.9},
     "adagrad": {"lr": 1.0},
     "rmsprop": {"lr": 0.02},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-3},
+    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
     "adam": {"lr": 0.1},
     "adamw": {"lr": 0.1, "weight_decay": 0.01},
     "nadam": {"lr": 0.1},
     "amsgrad": {"lr": 0.1},
     "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 1.0},
+    "newton_damped": {"lr": 1.0, "damping": 10.0},
 }
 
 
@@ -444,17 +458,21 @@ def _himmelblau() -> Surface:
         window=((-5.0, 5.0), (-5.0, 5.0)), start=(-0.5, -4.5),
         minima=_HIMMELBLAU_MINIMA, saddles=_HIMMELBLAU_SADDLES, min_value=0.0,
         bounded_below=True, default_hyper=_frozen(_HIMMELBLAU_HYPER),
-        options=MappingProxyType({}), _f=f, _g=g, _h=h,
+        options=MappingProxyType({}), level_floor=0.1, _f=f, _g=g, _h=h,
     )
 
 
 # ---------------------------------------------------------------- saddle
 
 # Start (-1.8, 1e-3): just off the ridge y = 0. Plain gradient descent slides
-# down to the saddle and lingers there (the y-gradient -2y is tiny), momentum
-# escapes later, the adaptive methods (which normalise the tiny y-gradient)
-# escape at once. Every racer finally leaves the box 10x the window (reported
-# as stop_reason "left box"): the surface is unbounded below.
+# down to the saddle and lingers there (|y| grows only by 1 + 2·lr per step:
+# y ≈ 0.05 after 200 steps), the adaptive methods (which normalise the tiny
+# y-gradient) turn away at once, momentum in between. Tuned with run_paths,
+# 500 steps, no noise: nothing diverges numerically, but the surface is
+# unbounded below, so momentum, nesterov (~100 steps), adadelta (35) and
+# newton_damped (10) leave the box 10× the window (stop_reason "left box");
+# sgd ends at y ≈ 20, the adam family at y ≈ 16, rmsprop/adagrad at y ≈ 6.
+# newton jumps onto the saddle in one step and stays there.
 _SADDLE_HYPER = {
     "sgd": {"lr": 0.01},
     "momentum": {"lr": 0.01, "momentum": 0.9},
@@ -502,23 +520,30 @@ def _saddle() -> Surface:
         window=((-2.0, 2.0), (-2.0, 2.0)), start=(-1.8, 1e-3),
         minima=(), saddles=((0.0, 0.0),), min_value=-math.inf, bounded_below=False,
         default_hyper=_frozen(_SADDLE_HYPER), options=MappingProxyType({}),
-        _f=f, _g=g, _h=h,
+        level_floor=0.05, _f=f, _g=g, _h=h,
     )
 
 
 # ---------------------------------------------------------------- ill-conditioned quadratic
 
-# Tuned for κ = 50 from the start (-3.5, 1) (rotated with the valley). The rates
-# of the non-adaptive methods scale with 1/κ (stable for lr < 2/κ along the
-# steep axis), so changing κ keeps them stable; the adaptive ones are left as
-# they are.
+# Tuned for κ = 50 from the start (-3.5, 1) (rotated with the valley), f0 = 31,
+# 500 steps, no noise (first step within 0.01 of 0):
+#   sgd 0.035 (< 2/κ = 0.04, visible zigzag across the valley): 165;
+#   momentum 0.018, γ 0.9: 88; nesterov the same: 40;
+#   adagrad 1.0: 28 (axis-aligned valley: per-coordinate rates cure it);
+#   rmsprop 0.02: 211, then hovers at ~0.014 (constant-lr limit cycle);
+#   adadelta (1, ρ 0.95, ε 1e-4): 209, ends within 0.08;
+#   adam family 0.05: ~150, then converges to 1e-10;
+#   newton: exactly in 1 step; newton_damped (δ 0.1): 3.
+# The rates of the non-adaptive methods scale with 1/κ (stable for lr < 2/κ along
+# the steep axis), so changing κ keeps them stable; the adaptive ones stay.
 _QUAD_HYPER_K50 = {
     "sgd": {"lr": 0.035},
     "momentum": {"lr": 0.018, "momentum": 0.9},
     "nesterov": {"lr": 0.018, "momentum": 0.9},
     "adagrad": {"lr": 1.0},
     "rmsprop": {"lr": 0.02},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-3},
+    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
     "adam": {"lr": 0.05},
     "adamw": {"lr": 0.05, "weight_decay": 0.01},
     "nadam": {"lr": 0.05},
@@ -581,7 +606,7 @@ def _ill_conditioned(condition: float = 50.0, angle: float = 0.0) -> Surface:
         minima=((0.0, 0.0),), saddles=(), min_value=0.0, bounded_below=True,
         default_hyper=_frozen(hyper),
         options=MappingProxyType({"condition": kappa, "angle": theta_deg}),
-        _f=f, _g=g, _h=h,
+        level_floor=0.01, _f=f, _g=g, _h=h,
     )
 
 
@@ -589,13 +614,19 @@ def _ill_conditioned(condition: float = 50.0, angle: float = 0.0) -> Surface:
 
 _TWO_PI = 2.0 * math.pi
 
-# Start (-4.5, 3.5): a sea of local minima (about one per unit cell). With these
-# rates most racers settle into a nearby local minimum; the momentum methods and
-# Adam hop over a few ridges before they settle.
+# Start (-4.5, 3.5), f0 = 72.5, on a ridge in both coordinates amid a sea of
+# local minima (one per unit cell). Tuned with run_paths, 500 steps, no noise:
+# every first-order racer is stable and settles in a local minimum — sgd 2e-3,
+# adagrad 0.5, rmsprop 0.02 and the adam family 0.1 in the nearest one
+# (-3.98, 2.99), f 24.9 (the lecture's point), and so does nesterov 1e-3
+# (γ 0.95); momentum with the same rates hops two cells further to f 12.9;
+# adadelta (1, ρ 0.95, ε 1e-3) ends at f 33. newton converges to the nearby
+# local maximum (-4.52, 3.52); newton_damped needs δ ≈ 50,
+# about the curvature 4π²A (δ 1 leaves the box in 8 steps), and hops to f 16.9.
 _RASTRIGIN_HYPER = {
-    "sgd": {"lr": 0.002},
-    "momentum": {"lr": 0.001, "momentum": 0.9},
-    "nesterov": {"lr": 0.001, "momentum": 0.9},
+    "sgd": {"lr": 2e-3},
+    "momentum": {"lr": 1e-3, "momentum": 0.95},
+    "nesterov": {"lr": 1e-3, "momentum": 0.95},
     "adagrad": {"lr": 0.5},
     "rmsprop": {"lr": 0.02},
     "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-3},
@@ -604,7 +635,7 @@ _RASTRIGIN_HYPER = {
     "nadam": {"lr": 0.1},
     "amsgrad": {"lr": 0.1},
     "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 1.0},
+    "newton_damped": {"lr": 1.0, "damping": 50.0},
 }
 
 
@@ -643,7 +674,7 @@ def _rastrigin(A: float = 10.0) -> Surface:
         window=((-5.12, 5.12), (-5.12, 5.12)), start=(-4.5, 3.5),
         minima=((0.0, 0.0),), saddles=(), min_value=0.0, bounded_below=True,
         default_hyper=_frozen(_RASTRIGIN_HYPER), options=MappingProxyType({"A": A}),
-        _f=f, _g=g, _h=h,
+        level_floor=0.5, _f=f, _g=g, _h=h,
     )
 
 

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core import datasets, experiment, optimizers
+from core import activations as act
+from core import datasets, experiment, fused, optimizers
 from core.config import SessionConfig
+from core.fused import FusedStepper
 from core.history import Series
 from core.network import Network
 
@@ -92,6 +94,8 @@ class Trainer:
                             history_capacity)
         self.evals = Series({"step": 1, "val_loss": 1, "val_acc": 1, "train_acc": 1,
                              "update_ratio": n_layers}, history_capacity)
+        self._stepper: FusedStepper | None = None
+        self._planned = 0  # steps drawn ahead of self.step while planning a chunk
         self._act_hists: tuple[Histogram, ...] = ()
         self._grad_hists: tuple[Histogram, ...] = ()
 
@@ -141,47 +145,100 @@ class Trainer:
         return self.status in ("early_stopped", "diverged")
 
     def run(self, n_steps: int, *, should_stop: Callable[[], bool] | None = None,
-            chunk: int = 64) -> int:
+            chunk: int = 256) -> int:
         """Train up to ``n_steps`` steps; returns how many were done.
 
-        Stops early when the run early-stops or diverges, or when ``should_stop()``
-        says so (asked between chunks of ``chunk`` steps).
+        Steps between evaluations run in fused chunks of up to ``chunk`` steps
+        (one compiled call each); evaluation steps run step by step. Stops early
+        when the run early-stops or diverges, or when ``should_stop()`` says so
+        (asked between chunks).
         """
         done = 0
+        every = self.config.training.eval_every
         while done < n_steps and not self.finished:
-            if should_stop is not None and done and done % chunk == 0 and should_stop():
+            if should_stop is not None and done and should_stop():
                 break
-            self.train_step()
-            done += 1
+            to_eval = every - self.step % every  # the eval step is self.step + to_eval
+            if to_eval == 1:
+                self.train_step()
+                done += 1
+            else:
+                done += self.train_chunk(min(to_eval - 1, n_steps - done, chunk))
+        return done
+
+    def _draw_step(self) -> tuple[np.ndarray, list, np.ndarray | None]:
+        """The random inputs of the next step, drawn in the one fixed order:
+        the batch (trainer stream), the activation noise of each layer (network
+        stream), the gradient noise (trainer stream)."""
+        idx = self._next_batch()
+        net = self.network
+        draws = [act.draw_noise(b.activation, (idx.size, b.n_out), net.noise_rng,
+                                training=True, noise_sigma=net.spec.noise_sigma)
+                 if b.activation and act.ACTIVATIONS.get(b.activation).stochastic else None
+                 for b in net.blocks]
+        gn = self.config.training.grad_noise
+        noise = None
+        if gn.enabled:
+            # sigma_t^2 = eta / (1 + t)^gamma, t counting from 0
+            var = gn.eta / (1.0 + self.step + self._planned) ** gn.gamma
+            noise = self.rng.normal(0.0, np.sqrt(var), size=net.params.size)
+        self._planned += 1
+        return idx, draws, noise
+
+    def train_chunk(self, n_steps: int) -> int:
+        """Up to ``n_steps`` steps in one fused kernel call (no evaluation inside)."""
+        if self.finished or n_steps <= 0:
+            return 0
+        self.status = "running"
+        if self._stepper is None:
+            self._stepper = FusedStepper(self.network, self.data.train.X, self.y_train)
+        self._planned = 0
+        batches, draws, noises, epochs = [], [], [], np.empty(n_steps)
+        for k in range(n_steps):
+            idx, d, g = self._draw_step()
+            batches.append(idx)
+            draws.append(d)
+            noises.append(g)
+            epochs[k] = self.epoch
+        self._planned = 0
+        gnoise = np.stack(noises) if noises[0] is not None else None
+        done, status, loss, norms = self._stepper.run(batches, draws, gnoise, self.optimizer)
+        self.steps.extend(step=np.arange(self.step + 1, self.step + done + 1),
+                          epoch=epochs[:done], loss=loss, grad_norm=norms)
+        self.step += done
+        if status == fused.BAD_GRADIENT:
+            self._diverge("loss or gradient became non-finite")
+        elif status == fused.BAD_WEIGHTS:
+            self._diverge("weights became non-finite")
         return done
 
     def train_step(self) -> None:
-        """One mini-batch step: forward, backward, optional gradient noise, update."""
+        """One mini-batch step: forward, backward, optional gradient noise, update;
+        evaluation metrics when the step is an evaluation step."""
         if self.finished:
             return
         self.status = "running"
-        cfg = self.config.training
         net = self.network
-        idx = self._next_batch()
-        loss, grad = net.loss_and_grad(self.data.train.X[idx], self.y_train[idx])
+        self._planned = 0
+        idx, draws, noise = self._draw_step()
+        self._planned = 0
+        loss, grad = net.loss_and_grad(self.data.train.X[idx], self.y_train[idx],
+                                       noise=draws)
         norms = net.grad_norms()
         if not (np.isfinite(loss) and np.all(np.isfinite(norms))):
             self._diverge("loss or gradient became non-finite")
             return
-        if cfg.grad_noise.enabled:
-            # sigma_t^2 = eta / (1 + t)^gamma, t counting from 0
-            var = cfg.grad_noise.eta / (1.0 + self.step) ** cfg.grad_noise.gamma
-            grad += self.rng.normal(0.0, np.sqrt(var), size=grad.size)
-        evaluating = (self.step + 1) % cfg.eval_every == 0
-        before = net.params.copy() if evaluating else None
+        if noise is not None:
+            grad += noise
+        before = net.params.copy()
         self.optimizer.step(net.params, grad)
         if not np.all(np.isfinite(net.params)):
-            net.params[:] = before if before is not None else np.nan_to_num(net.params)
+            net.params[:] = before
             self._diverge("weights became non-finite")
             return
         self.step += 1
         self.steps.append(step=self.step, epoch=self.epoch, loss=loss, grad_norm=norms)
-        if evaluating:
+        if self.step % self.config.training.eval_every == 0:
             self._evaluate(idx, before)
 
     def _diverge(self, why: str) -> None:
