@@ -74,7 +74,7 @@ def resolve_loss(config: SessionConfig, data: datasets.Dataset) -> tuple[str, in
     task = data.task
     if task == "regression":
         if loss in ("auto", "mse"):
-            return "mse", data.y.reshape(len(data.y), -1).shape[1]
+            return "mse", _as_columns(data.y).shape[1]
         raise ValueError(f"loss '{loss}' needs class labels, but data set '{data.name}' "
                          "is a regression task; use 'mse'")
     k = data.n_classes
@@ -88,7 +88,7 @@ def resolve_loss(config: SessionConfig, data: datasets.Dataset) -> tuple[str, in
 def targets(loss: str, n_outputs: int, data: datasets.Dataset) -> np.ndarray:
     """Labels in the form the loss reads: indices, a 0/1 column, or one-hot rows."""
     if data.task == "regression":
-        return np.asarray(data.y, dtype=np.float64).reshape(len(data.y), -1)
+        return _as_columns(data.y)
     y = np.asarray(data.y, dtype=np.int64)
     if loss == "softmax_ce":
         return y
@@ -119,3 +119,9 @@ def accuracy(loss: str, outputs: np.ndarray, data: datasets.Dataset) -> float:
     else:
         pred = outputs.argmax(axis=1)
     return float(np.mean(pred == y))
+
+
+def _as_columns(y: np.ndarray) -> np.ndarray:
+    """Regression targets as (n, k) float64, also when n is 0."""
+    y = np.asarray(y, dtype=np.float64)
+    return y if y.ndim == 2 else y.reshape(-1, 1)

@@ -28,12 +28,22 @@ OK, BAD_GRADIENT, BAD_WEIGHTS = 0, 1, 2
 N_IN, N_OUT, ACT, BN, W, B, GAMMA, BETA, PRELU, RUN, START, STOP = range(12)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _view(buf, off, m, n):
     return buf[off:off + m * n].reshape((m, n))
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
+def _batch_views(work, work_off, meta, m, col):
+    """Per-layer (m, n_out) views of one work column (z, xhat, pre, a). Reshaping is
+    costly in numba (~25 ns), so views are built once per batch size, not per step."""
+    out = []
+    for l in range(meta.shape[0]):
+        out.append(_view(work, work_off[l, col], m, meta[l, N_OUT]))
+    return out
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps, bn_mom,
                  noise, noise_off, gnoise, use_gnoise, opt_code, s0, s1, s2, scalars,
                  loss_code, work, work_off, prev, out_loss, out_norms):
@@ -41,7 +51,9 @@ def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps,
     n_layers = meta.shape[0]
     d = X.shape[1]
     k_out = Yf.shape[1]
+    n_last = meta[n_layers - 1, N_OUT]
     dummy1 = np.zeros(1)
+    sink1 = np.zeros(1)  # written by kernels whose output a layer does not have
     dummy2 = np.zeros((1, 1))
     norms = np.zeros(n_layers)
     max_m = 0
@@ -53,14 +65,33 @@ def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps,
     xb_buf = np.empty(max_m * d)
     yf_buf = np.empty(max_m * k_out)
     yi = np.empty(max_m, dtype=np.int64)
-    ga_buf = np.empty(max_m * max_w)
-    gp_buf = np.empty(max_m * max_w)
-    gz_buf = np.empty(max_m * max_w)
-    gu_buf = np.empty(max_m * max_w)
+    gbufs = np.empty((4, max_m * max_w))  # dL/da (two, swapped), dL/dpre, dL/dz
+    Ws = []
+    gWs = []
+    for l in range(n_layers):
+        Ws.append(_view(params, meta[l, W], meta[l, N_IN], meta[l, N_OUT]))
+        gWs.append(_view(grad, meta[l, W], meta[l, N_IN], meta[l, N_OUT]))
+    m = -1
     for k in range(n_steps):
-        m = idx_start[k + 1] - idx_start[k]
-        xb = _view(xb_buf, 0, m, d)
-        yb = _view(yf_buf, 0, m, k_out)
+        if idx_start[k + 1] - idx_start[k] != m:
+            m = idx_start[k + 1] - idx_start[k]
+            Z = _batch_views(work, work_off, meta, m, 0)
+            XH = _batch_views(work, work_off, meta, m, 1)
+            PRE = _batch_views(work, work_off, meta, m, 2)
+            A = _batch_views(work, work_off, meta, m, 3)
+            for l in range(n_layers):
+                if not meta[l, BN]:
+                    PRE[l] = Z[l]
+            xb = _view(xb_buf, 0, m, d)
+            yb = _view(yf_buf, 0, m, k_out)
+            g_out = _view(gbufs[n_layers % 2], 0, m, n_last)  # never layer L-1's GA
+            GA = []
+            GP = []
+            GZ = []
+            for l in range(n_layers):
+                GA.append(_view(gbufs[l % 2], 0, m, meta[l, N_IN]))  # dL/d(input of l)
+                GP.append(_view(gbufs[2], 0, m, meta[l, N_OUT]))
+                GZ.append(_view(gbufs[3], 0, m, meta[l, N_OUT]))
         for i in range(m):
             r = idx[idx_start[k] + i]
             for j in range(d):
@@ -71,79 +102,62 @@ def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps,
         # forward
         u = xb
         for l in range(n_layers):
-            n_in, n_out = meta[l, N_IN], meta[l, N_OUT]
-            Wl = params[meta[l, W]:meta[l, W] + n_in * n_out].reshape((n_in, n_out))
+            n_out = meta[l, N_OUT]
             has_b = meta[l, B] >= 0
             bl = params[meta[l, B]:meta[l, B] + n_out] if has_b else dummy1
-            z = _view(work, work_off[l, 0], m, n_out)
-            layers._dense_forward(u, Wl, bl, has_b, z)
-            pre = z
+            layers._dense_forward(u, Ws[l], bl, has_b, Z[l])
             if meta[l, BN]:
                 g0 = meta[l, GAMMA]
                 b0 = meta[l, BETA]
                 r0 = meta[l, RUN]
-                xhat = _view(work, work_off[l, 1], m, n_out)
-                pre = _view(work, work_off[l, 2], m, n_out)
                 inv_std = work[work_off[l, 4]:work_off[l, 4] + n_out]
-                layers._bn_forward_train(z, params[g0:g0 + n_out], params[b0:b0 + n_out],
-                                         bn_eps, bn_mom, xhat, pre, inv_std,
+                layers._bn_forward_train(Z[l], params[g0:g0 + n_out], params[b0:b0 + n_out],
+                                         bn_eps, bn_mom, XH[l], PRE[l], inv_std,
                                          buffers[r0:r0 + n_out],
                                          buffers[r0 + n_out:r0 + 2 * n_out])
             if meta[l, ACT] >= 0:
-                a = _view(work, work_off[l, 3], m, n_out)
                 beta = (params[meta[l, PRELU]:meta[l, PRELU] + n_out] if meta[l, PRELU] >= 0
                         else dummy1)
                 nz = (_view(noise, noise_off[k, l], m, n_out) if noise_off[k, l] >= 0
                       else dummy2)
-                act._forward(meta[l, ACT], pre, a, beta, nz)
-                u = a
+                act._forward(meta[l, ACT], PRE[l], A[l], beta, nz)
+                u = A[l]
             else:
-                u = pre
+                u = PRE[l]
         # loss on the output u
-        g = _view(ga_buf, 0, m, meta[n_layers - 1, N_OUT])
         if loss_code == 0:
-            loss = losses._mse(u, yb, g)
+            loss = losses._mse(u, yb, g_out)
         elif loss_code == 1:
-            loss = losses._bce_logits(u, yb, g)
+            loss = losses._bce_logits(u, yb, g_out)
         else:
-            loss = losses._softmax_ce(u, yi[:m], g)
+            loss = losses._softmax_ce(u, yi[:m], g_out)
+        g = g_out
         # backward
         for l in range(n_layers - 1, -1, -1):
-            n_in, n_out = meta[l, N_IN], meta[l, N_OUT]
-            pre = (_view(work, work_off[l, 2], m, n_out) if meta[l, BN]
-                   else _view(work, work_off[l, 0], m, n_out))
+            n_out = meta[l, N_OUT]
             if meta[l, ACT] >= 0:
-                a = _view(work, work_off[l, 3], m, n_out)
                 beta = (params[meta[l, PRELU]:meta[l, PRELU] + n_out] if meta[l, PRELU] >= 0
                         else dummy1)
                 gbeta = (grad[meta[l, PRELU]:meta[l, PRELU] + n_out] if meta[l, PRELU] >= 0
-                         else np.zeros(1))
+                         else sink1)
                 nz = (_view(noise, noise_off[k, l], m, n_out) if noise_off[k, l] >= 0
                       else dummy2)
-                gp = _view(gp_buf, 0, m, n_out)
-                act._backward(meta[l, ACT], pre, a, beta, nz, g, gp, gbeta)
-                g = gp
+                act._backward(meta[l, ACT], PRE[l], A[l], beta, nz, g, GP[l], gbeta)
+                g = GP[l]
             if meta[l, BN]:
                 g0 = meta[l, GAMMA]
                 b0 = meta[l, BETA]
-                xhat = _view(work, work_off[l, 1], m, n_out)
                 inv_std = work[work_off[l, 4]:work_off[l, 4] + n_out]
-                gz = _view(gz_buf, 0, m, n_out)
-                layers._bn_backward(g, xhat, params[g0:g0 + n_out], inv_std, True, gz,
+                layers._bn_backward(g, XH[l], params[g0:g0 + n_out], inv_std, True, GZ[l],
                                     grad[g0:g0 + n_out], grad[b0:b0 + n_out])
-                g = gz
-            u = xb if l == 0 else _view(work, work_off[l - 1, 3], m, n_in)
-            Wl = params[meta[l, W]:meta[l, W] + n_in * n_out].reshape((n_in, n_out))
-            gW = grad[meta[l, W]:meta[l, W] + n_in * n_out].reshape((n_in, n_out))
+                g = GZ[l]
+            u = xb if l == 0 else A[l - 1]
             has_b = meta[l, B] >= 0
-            gb = grad[meta[l, B]:meta[l, B] + n_out] if has_b else np.zeros(1)
-            need_x = l > 0
-            gu = _view(gu_buf, 0, m, n_in) if need_x else dummy2
-            layers._dense_backward(u, Wl, g, has_b, gW, gb, gu, need_x)
-            if need_x:
-                # the next layer down reads gu as its dL/da: swap the buffers
-                ga_buf, gu_buf = gu_buf, ga_buf
-                g = _view(ga_buf, 0, m, n_in)
+            gb = grad[meta[l, B]:meta[l, B] + n_out] if has_b else sink1
+            # dL/du goes to the buffer the activation above did not use (l % 2 alternates)
+            gu = GA[l] if l > 0 else dummy2
+            layers._dense_backward(u, Ws[l], g, has_b, gWs[l], gb, gu, l > 0)
+            g = gu
         layers.layer_norms(grad, meta[:, START], meta[:, STOP], norms)
         finite = np.isfinite(loss)
         for l in range(n_layers):
@@ -212,22 +226,21 @@ class FusedStepper:
         self.work_off = offs
         self._work_m = max_m
 
-    def run(self, batches: list[np.ndarray], act_noise: list[list[np.ndarray | None]],
-            grad_noise: np.ndarray | None, optimizer) -> tuple[int, int, np.ndarray, np.ndarray]:
-        """Train one step per batch. ``act_noise[k][l]`` is layer l's draw for step k
-        (None for deterministic activations), ``grad_noise`` (K, P) or None.
-        Returns (steps done, status, losses (done,), norms (done, layers))."""
+    def run(self, idx: np.ndarray, idx_start: np.ndarray,
+            act_noise: list[list[np.ndarray | None]] | None, grad_noise: np.ndarray | None,
+            optimizer) -> tuple[int, int, np.ndarray, np.ndarray]:
+        """Train one step per batch: step k uses rows ``idx[idx_start[k]:idx_start[k+1]]``.
+        ``act_noise[k][l]`` is layer l's draw for step k (None for deterministic
+        activations; ``act_noise`` None if no layer is stochastic), ``grad_noise``
+        (K, P) or None. Returns (steps done, status, losses (done,), norms (done, L))."""
         net = self.net
-        K = len(batches)
+        K = idx_start.size - 1
         L = len(net.blocks)
-        idx_start = np.zeros(K + 1, dtype=np.int64)
-        np.cumsum([b.size for b in batches], out=idx_start[1:])
-        idx = np.concatenate(batches).astype(np.int64, copy=False) if K else np.zeros(0, np.int64)
-        self._work(int(max(b.size for b in batches)) if K else 1)
+        self._work(int(np.diff(idx_start).max()) if K else 1)
         noise_off = np.full((K, L), -1, dtype=np.int64)
         pieces, total = [], 0
-        for k in range(K):
-            for l, draw in enumerate(act_noise[k] if act_noise else ()):
+        for k, row in enumerate(act_noise or ()):
+            for l, draw in enumerate(row):
                 if draw is not None:
                     noise_off[k, l] = total
                     pieces.append(draw.ravel())

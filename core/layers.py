@@ -14,7 +14,7 @@ import numpy as np
 BLAS_THRESHOLD = 32 * 64 * 64
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _dense_forward(x, w, b, use_bias, z):
     """z = x W + b.   x (m, n_in), W (n_in, n_out), b (n_out,)."""
     m, n_in = x.shape
@@ -35,7 +35,7 @@ def _dense_forward(x, w, b, use_bias, z):
                 z[i, j] += b[j]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _dense_backward(x, w, grad_z, use_bias, grad_w, grad_b, grad_x, need_grad_x):
     """dL/dW = xᵀ g,  dL/db = Σ_i g_i,  dL/dx = g Wᵀ   (g = dL/dz)."""
     m, n_in = x.shape
@@ -70,7 +70,7 @@ def _dense_backward(x, w, grad_z, use_bias, grad_w, grad_b, grad_x, need_grad_x)
                     grad_x[i, k] = s
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _bn_forward_train(z, gamma, beta, eps, momentum, xhat, y, inv_std, run_mean, run_var):
     """Batch statistics (Ioffe & Szegedy 2015):
         mu = 1/m Σ z_i,  var = 1/m Σ (z_i - mu)^2,  xhat = (z - mu)/sqrt(var + eps),
@@ -98,7 +98,7 @@ def _bn_forward_train(z, gamma, beta, eps, momentum, xhat, y, inv_std, run_mean,
         run_var[j] = (1.0 - momentum) * run_var[j] + momentum * var * m / (m - 1)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _bn_forward_eval(z, gamma, beta, eps, run_mean, run_var, xhat, y, inv_std):
     """y = gamma (z - running_mean)/sqrt(running_var + eps) + beta."""
     m, n = z.shape
@@ -111,7 +111,7 @@ def _bn_forward_eval(z, gamma, beta, eps, run_mean, run_var, xhat, y, inv_std):
             y[i, j] = gamma[j] * xh + beta[j]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _bn_backward(grad_y, xhat, gamma, inv_std, training, grad_z, grad_gamma, grad_beta):
     """Exact backward pass of batch normalization.
 
@@ -140,7 +140,7 @@ def _bn_backward(grad_y, xhat, gamma, inv_std, training, grad_z, grad_gamma, gra
                 grad_z[i, j] = gj * s * grad_y[i, j]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def layer_norms(grad, starts, stops, out):
     """out[l] = ||grad[starts[l]:stops[l]]||_2, summed in index order (one summation
     order for every caller, so the metric is the same bits on every path)."""

@@ -39,7 +39,7 @@ LOSSES.register("softmax_ce", LossInfo(
     classification=True))
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _mse(out, y, grad):
     m, k = out.shape
     scale = 1.0 / (m * k)
@@ -52,7 +52,7 @@ def _mse(out, y, grad):
     return total * scale
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _bce_logits(out, y, grad):
     m, k = out.shape
     scale = 1.0 / (m * k)
@@ -71,7 +71,7 @@ def _bce_logits(out, y, grad):
     return total * scale
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _softmax_ce(out, labels, grad):
     m, k = out.shape
     scale = 1.0 / m

@@ -57,20 +57,20 @@ OPTIMIZERS: Registry[type[Optimizer]] = Registry("optimizer")
 # and expect the same bits.
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _sgd_kernel(w, g, lr):
     for i in range(w.shape[0]):
         w[i] -= lr * g[i]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _momentum_kernel(w, g, v, lr, gamma):
     for i in range(w.shape[0]):
         v[i] = gamma * v[i] + lr * g[i]
         w[i] -= v[i]
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _nesterov_kernel(w, g, v, lr, gamma):
     for i in range(w.shape[0]):
         step = lr * g[i]
@@ -78,7 +78,7 @@ def _nesterov_kernel(w, g, v, lr, gamma):
         w[i] -= gamma * v[i] + step
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _adagrad_kernel(w, g, G, lr, eps):
     for i in range(w.shape[0]):
         gi = g[i]
@@ -86,7 +86,7 @@ def _adagrad_kernel(w, g, G, lr, eps):
         w[i] -= lr * gi / math.sqrt(G[i] + eps)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _rmsprop_kernel(w, g, E, lr, rho, eps):
     c = 1.0 - rho
     for i in range(w.shape[0]):
@@ -95,7 +95,7 @@ def _rmsprop_kernel(w, g, E, lr, rho, eps):
         w[i] -= lr * gi / math.sqrt(E[i] + eps)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _adadelta_kernel(w, g, Eg, Edx, lr, rho, eps):
     c = 1.0 - rho
     for i in range(w.shape[0]):
@@ -106,7 +106,7 @@ def _adadelta_kernel(w, g, Eg, Edx, lr, rho, eps):
         w[i] -= lr * d
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _adam_kernel(w, g, m, b, lr, beta1, beta2, eps, bc1, bc2, shrink):
     # shrink = 1 - lr*weight_decay (AdamW) or exactly 1.0 (Adam: w*1.0 == w).
     c1 = 1.0 - beta1
@@ -120,7 +120,7 @@ def _adam_kernel(w, g, m, b, lr, beta1, beta2, eps, bc1, bc2, shrink):
         w[i] = w[i] * shrink - lr * mh / (math.sqrt(bh) + eps)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _amsgrad_kernel(w, g, m, b, bmax, lr, beta1, beta2, eps, bc1, bc2):
     c1 = 1.0 - beta1
     c2 = 1.0 - beta2
@@ -135,7 +135,7 @@ def _amsgrad_kernel(w, g, m, b, bmax, lr, beta1, beta2, eps, bc1, bc2):
         w[i] -= lr * mh / (math.sqrt(bh) + eps)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def _nadam_kernel(w, g, m, b, lr, beta1, beta2, eps, bc1, bc2):
     c1 = 1.0 - beta1
     c2 = 1.0 - beta2
@@ -152,7 +152,7 @@ MAX_SCALARS = 8
 _NO_STATE = np.zeros(1)
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def apply_update(code, w, g, s0, s1, s2, sc):
     """One update of optimizer ``code`` (``Optimizer.kernel_code``) with its state
     arrays s0..s2 (see ``state_names``; unused ones are placeholders) and scalars
@@ -422,10 +422,10 @@ class Optimizer:
             elif self.size != size:
                 raise ValueError(f"params has size {size}, but the {self.name!r} optimizer "
                                  f"state is sized for {self.size}")
+        rows = [self.kernel_scalars(t) for t in range(self._t + 1, self._t + 1 + n_steps)]
         sc = np.zeros((n_steps, MAX_SCALARS))
-        for k in range(n_steps):
-            row = self.kernel_scalars(self._t + 1 + k)
-            sc[k, :len(row)] = row
+        if rows:
+            sc[:, :len(rows[0])] = rows
         return self.kernel_code, self.kernel_states(), sc
 
     def advance(self, n_steps: int) -> None:

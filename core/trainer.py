@@ -95,6 +95,10 @@ class Trainer:
         self.evals = Series({"step": 1, "val_loss": 1, "val_acc": 1, "train_acc": 1,
                              "update_ratio": n_layers}, history_capacity)
         self._stepper: FusedStepper | None = None
+        # Steps need per-step draws besides the batch (noise): plan them one by one.
+        self._random_per_step = config.training.grad_noise.enabled or any(
+            b.activation and act.ACTIVATIONS.get(b.activation).stochastic
+            for b in self.network.blocks)
         self._planned = 0  # steps drawn ahead of self.step while planning a chunk
         self._act_hists: tuple[Histogram, ...] = ()
         self._grad_hists: tuple[Histogram, ...] = ()
@@ -185,6 +189,30 @@ class Trainer:
         self._planned += 1
         return idx, draws, noise
 
+    def _plan_batches(self, n_steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The next ``n_steps`` batches exactly as ``_next_batch`` would give them, one
+        slice per epoch instead of one per step: (indices, start of each batch, epochs)."""
+        bs = self.config.training.batch_size
+        segments, sizes = [], np.empty(n_steps, dtype=np.int64)
+        epochs = np.empty(n_steps)
+        k = 0
+        while k < n_steps:
+            if self._pos + min(bs, self._order.size) > self._order.size or not self._order.size:
+                if self._order.size:
+                    self.epoch += 1
+                self._order = self._new_epoch_order()
+                self._pos = 0
+            size = min(bs, self._order.size)
+            take = min((self._order.size - self._pos) // size, n_steps - k)
+            segments.append(self._order[self._pos:self._pos + take * size])
+            sizes[k:k + take] = size
+            epochs[k:k + take] = self.epoch
+            self._pos += take * size
+            k += take
+        starts = np.zeros(n_steps + 1, dtype=np.int64)
+        np.cumsum(sizes, out=starts[1:])
+        return np.concatenate(segments).astype(np.int64, copy=False), starts, epochs
+
     def train_chunk(self, n_steps: int) -> int:
         """Up to ``n_steps`` steps in one fused kernel call (no evaluation inside)."""
         if self.finished or n_steps <= 0:
@@ -192,17 +220,25 @@ class Trainer:
         self.status = "running"
         if self._stepper is None:
             self._stepper = FusedStepper(self.network, self.data.train.X, self.y_train)
-        self._planned = 0
-        batches, draws, noises, epochs = [], [], [], np.empty(n_steps)
-        for k in range(n_steps):
-            idx, d, g = self._draw_step()
-            batches.append(idx)
-            draws.append(d)
-            noises.append(g)
-            epochs[k] = self.epoch
-        self._planned = 0
-        gnoise = np.stack(noises) if noises[0] is not None else None
-        done, status, loss, norms = self._stepper.run(batches, draws, gnoise, self.optimizer)
+        if self._random_per_step:
+            batches, draws, noises, epochs = [], [], [], np.empty(n_steps)
+            self._planned = 0
+            for k in range(n_steps):
+                idx, d, g = self._draw_step()
+                batches.append(idx)
+                draws.append(d)
+                noises.append(g)
+                epochs[k] = self.epoch
+            self._planned = 0
+            starts = np.zeros(n_steps + 1, dtype=np.int64)
+            np.cumsum([b.size for b in batches], out=starts[1:])
+            idx = np.concatenate(batches).astype(np.int64, copy=False)
+            gnoise = np.stack(noises) if noises[0] is not None else None
+        else:  # only the batch order is random: plan it in bulk
+            idx, starts, epochs = self._plan_batches(n_steps)
+            draws, gnoise = None, None
+        done, status, loss, norms = self._stepper.run(idx, starts, draws, gnoise,
+                                                      self.optimizer)
         self.steps.extend(step=np.arange(self.step + 1, self.step + done + 1),
                           epoch=epochs[:done], loss=loss, grad_norm=norms)
         self.step += done

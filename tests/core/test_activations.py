@@ -97,3 +97,16 @@ def test_every_activation_is_documented():
 def test_unknown_activation_names_the_choices():
     with pytest.raises(ValueError, match=r"unknown activation 'swishy'.*relu"):
         act.forward("swishy", X)
+
+
+def test_fast_tanh_is_within_two_ulp_of_libm_everywhere():
+    x = np.concatenate([np.linspace(-25, 25, 400_001),
+                        np.random.default_rng(0).normal(scale=3, size=200_000),
+                        [0.0, 1e-300, -1e-300, 5e-324, 0.625, -0.625, np.nextafter(0.625, 1),
+                         19.99, 20.0, 20.01, 700.0, -700.0]]).reshape(-1, 1)
+    a = act.forward("tanh", x)
+    ulps = np.abs(a - np.tanh(x)) / np.spacing(np.abs(np.tanh(x)))
+    assert ulps.max() <= 2.0
+    special = act.forward("tanh", np.array([[np.nan, np.inf, -np.inf, -0.0]]))
+    assert np.isnan(special[0, 0]) and list(special[0, 1:3]) == [1.0, -1.0]
+    assert np.signbit(special[0, 3])
