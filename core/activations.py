@@ -13,9 +13,8 @@ deterministic, which is what gradient checks and bit-exact resume need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass
 
 import numba
 import numpy as np

@@ -27,6 +27,7 @@ from core.history import Series
 from core.network import Network
 
 HIST_BINS = 40
+TRAJECTORY_FLOATS = 4_000_000  # 32 MB at most for the recorded weight trajectory
 STATUSES = ("ready", "running", "early_stopped", "diverged")
 
 
@@ -94,6 +95,10 @@ class Trainer:
                             history_capacity)
         self.evals = Series({"step": 1, "val_loss": 1, "val_acc": 1, "train_acc": 1,
                              "update_ratio": n_layers}, history_capacity)
+        # Weights every evaluation, for the loss landscape's PCA plane; capped in bytes.
+        cap = max(2, min(256, TRAJECTORY_FLOATS // max(self.network.params.size, 1)) // 2 * 2)
+        self.traj = Series({"step": 1, "params": self.network.params.size}, cap)
+        self.traj.append(step=0, params=self.network.params)
         self._stepper: FusedStepper | None = None
         # Steps need per-step draws besides the batch (noise): plan them one by one.
         self._random_per_step = config.training.grad_noise.enabled or any(
@@ -294,6 +299,7 @@ class Trainer:
         val_loss, val_acc = self.validation_metrics()
         self.evals.append(step=self.step, val_loss=val_loss, val_acc=val_acc,
                           train_acc=train_acc, update_ratio=ratio)
+        self.traj.append(step=self.step, params=net.params)
         self._act_hists = tuple(_histogram(a) for a in acts)
         self._grad_hists = tuple(_histogram(g) for g in grads)
         self._early_stopping(val_loss)
@@ -341,6 +347,10 @@ class Trainer:
                 self.network.buffers[:] = buffers
             self.message = (f"early-stopped at step {self.step}; best validation loss "
                             f"{best_loss:.4g} at step {best_step}")
+
+    def trajectory(self) -> np.ndarray:
+        """Recorded weights (k, P), oldest first: the initial ones, then every evaluation."""
+        return self.traj.column("params").reshape(self.traj.size, -1)
 
     @property
     def best_step(self) -> int | None:
@@ -402,6 +412,8 @@ class Trainer:
         arrays.update(a)
         meta["history_evals"], a = self.evals.state_dict("hist_evals")
         arrays.update(a)
+        meta["trajectory"], a = self.traj.state_dict("traj")
+        arrays.update(a)
         for kind, hists in (("act", self._act_hists), ("grad", self._grad_hists)):
             meta[f"{kind}_hists"] = len(hists)
             for i, h in enumerate(hists):
@@ -426,6 +438,8 @@ class Trainer:
         steps.load_state_dict("hist_steps", meta["history_steps"], arrays)
         evals = Series(self.evals.columns, self.evals.capacity)
         evals.load_state_dict("hist_evals", meta["history_evals"], arrays)
+        traj = Series(self.traj.columns, self.traj.capacity)
+        traj.load_state_dict("traj", meta["trajectory"], arrays)
         rng = np.random.default_rng()
         rng.bit_generator.state = meta["rng"]
         noise_rng = np.random.default_rng()
@@ -442,7 +456,7 @@ class Trainer:
         net.noise_rng = noise_rng
         self.optimizer = optimizer
         self.rng = rng
-        self.steps, self.evals = steps, evals
+        self.steps, self.evals, self.traj = steps, evals, traj
         self.step, self.epoch = int(meta["step"]), int(meta["epoch"])
         self.status, self.message = meta["status"], meta.get("message", "")
         self.stop_step = meta.get("stop_step")
