@@ -23,3 +23,6 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
