@@ -55,6 +55,28 @@ def _frozen(d: Mapping[str, Mapping[str, float]]) -> Mapping[str, Mapping[str, f
     return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in d.items()})
 
 
+def _race_hyper(*, sgd: float, momentum: float, adagrad: float, rmsprop: float, adam: float,
+                damping: float, gamma: float = 0.9, adadelta_eps: float = 1e-4
+                ) -> Mapping[str, Mapping[str, float]]:
+    """A surface's default hyper-parameters for every racer. Momentum and Nesterov
+    share a learning rate and γ; the Adam family (Adam, AdamW, Nadam, AMSGrad)
+    shares one learning rate; Adadelta runs with μ = 1, ρ = 0.95."""
+    return _frozen({
+        "sgd": {"lr": sgd},
+        "momentum": {"lr": momentum, "momentum": gamma},
+        "nesterov": {"lr": momentum, "momentum": gamma},
+        "adagrad": {"lr": adagrad},
+        "rmsprop": {"lr": rmsprop},
+        "adadelta": {"lr": 1.0, "rho": 0.95, "eps": adadelta_eps},
+        "adam": {"lr": adam},
+        "adamw": {"lr": adam, "weight_decay": 0.01},
+        "nadam": {"lr": adam},
+        "amsgrad": {"lr": adam},
+        "newton": {"lr": 1.0},
+        "newton_damped": {"lr": 1.0, "damping": damping},
+    })
+
+
 @dataclass(frozen=True, eq=False)
 class Surface:
     """One 2-D test function with everything the path runner and the lab need.
@@ -248,20 +270,8 @@ def surface_options(name: str) -> dict[str, float]:
 #   rmsprop 0.02: f 0.36; adadelta (1, ρ 0.95, ε 1e-4): f 1.4;
 #   adam / nadam / amsgrad 0.1: within 0.21 / 0.21 / 0.28, f ~0.01;
 #   newton: exact in 5 steps; newton_damped (δ 3): within 0.01 after 48 steps.
-_ROSENBROCK_HYPER = {
-    "sgd": {"lr": 1e-3},
-    "momentum": {"lr": 1e-3, "momentum": 0.9},
-    "nesterov": {"lr": 1e-3, "momentum": 0.9},
-    "adagrad": {"lr": 1.0},
-    "rmsprop": {"lr": 0.02},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.1},
-    "adamw": {"lr": 0.1, "weight_decay": 0.01},
-    "nadam": {"lr": 0.1},
-    "amsgrad": {"lr": 0.1},
-    "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 3.0},
-}
+_ROSENBROCK_HYPER = _race_hyper(sgd=1e-3, momentum=1e-3, adagrad=1.0, rmsprop=0.02,
+                               adam=0.1, damping=3.0)
 
 
 @_factory("rosenbrock", b=100.0)
@@ -294,7 +304,7 @@ def _rosenbrock(b: float = 100.0) -> Surface:
         reference="Rosenbrock (1960), The Computer Journal 3(3):175–184.",
         window=((-2.0, 2.0), (-1.0, 3.0)), start=(-1.5, 2.0),
         minima=((1.0, 1.0),), saddles=(), min_value=0.0, bounded_below=True,
-        default_hyper=_frozen(_ROSENBROCK_HYPER), options=MappingProxyType({"b": b}),
+        default_hyper=_ROSENBROCK_HYPER, options=MappingProxyType({"b": b}),
         level_floor=0.01, _f=f, _g=g, _h=h,
     )
 
@@ -313,20 +323,8 @@ _BEALE_C = (1.5, 2.25, 2.625)
 #   adam / nadam / amsgrad 0.1: 0.005 / 0.003 / 0.009;
 #   newton: converges onto the saddle (0, 1) — it seeks stationary points;
 #   newton_damped (δ 5): exact after ~50 steps (δ 1 leaves the box at once).
-_BEALE_HYPER = {
-    "sgd": {"lr": 0.01},
-    "momentum": {"lr": 2e-3, "momentum": 0.9},
-    "nesterov": {"lr": 2e-3, "momentum": 0.9},
-    "adagrad": {"lr": 0.5},
-    "rmsprop": {"lr": 0.01},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.1},
-    "adamw": {"lr": 0.1, "weight_decay": 0.01},
-    "nadam": {"lr": 0.1},
-    "amsgrad": {"lr": 0.1},
-    "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 5.0},
-}
+_BEALE_HYPER = _race_hyper(sgd=0.01, momentum=2e-3, adagrad=0.5, rmsprop=0.01,
+                               adam=0.1, damping=5.0)
 
 
 @_factory("beale")
@@ -377,7 +375,7 @@ def _beale() -> Surface:
                   "Princeton University.",
         window=((-4.5, 4.5), (-4.5, 4.5)), start=(1.0, 1.5),
         minima=((3.0, 0.5),), saddles=((0.0, 1.0),), min_value=0.0, bounded_below=True,
-        default_hyper=_frozen(_BEALE_HYPER), options=MappingProxyType({}),
+        default_hyper=_BEALE_HYPER, options=MappingProxyType({}),
         level_floor=0.01, _f=f, _g=g, _h=h,
     )
 
@@ -407,20 +405,8 @@ HIMMELBLAU_MAXIMUM = (-0.2708445906673476, -0.9230385564799815)
 # rmsprop 0.02 hovers within 0.014; adadelta (1, ρ 0.95, ε 1e-4) within 0.11;
 # newton converges onto the saddle (-0.13, -1.95); newton_damped (δ 10) reaches
 # (-3.78, -3.28) in 4 steps (δ 1 detours 34 units away first).
-_HIMMELBLAU_HYPER = {
-    "sgd": {"lr": 5e-3},
-    "momentum": {"lr": 2e-3, "momentum": 0.9},
-    "nesterov": {"lr": 2e-3, "momentum": 0.9},
-    "adagrad": {"lr": 1.0},
-    "rmsprop": {"lr": 0.02},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.1},
-    "adamw": {"lr": 0.1, "weight_decay": 0.01},
-    "nadam": {"lr": 0.1},
-    "amsgrad": {"lr": 0.1},
-    "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 10.0},
-}
+_HIMMELBLAU_HYPER = _race_hyper(sgd=5e-3, momentum=2e-3, adagrad=1.0, rmsprop=0.02,
+                               adam=0.1, damping=10.0)
 
 
 @_factory("himmelblau")
@@ -457,7 +443,7 @@ def _himmelblau() -> Surface:
         reference="Himmelblau (1972), Applied Nonlinear Programming, McGraw-Hill.",
         window=((-5.0, 5.0), (-5.0, 5.0)), start=(-0.5, -4.5),
         minima=_HIMMELBLAU_MINIMA, saddles=_HIMMELBLAU_SADDLES, min_value=0.0,
-        bounded_below=True, default_hyper=_frozen(_HIMMELBLAU_HYPER),
+        bounded_below=True, default_hyper=_HIMMELBLAU_HYPER,
         options=MappingProxyType({}), level_floor=0.1, _f=f, _g=g, _h=h,
     )
 
@@ -473,20 +459,8 @@ def _himmelblau() -> Surface:
 # newton_damped (10) leave the box 10× the window (stop_reason "left box");
 # sgd ends at y ≈ 20, the adam family at y ≈ 16, rmsprop/adagrad at y ≈ 6.
 # newton jumps onto the saddle in one step and stays there.
-_SADDLE_HYPER = {
-    "sgd": {"lr": 0.01},
-    "momentum": {"lr": 0.01, "momentum": 0.9},
-    "nesterov": {"lr": 0.01, "momentum": 0.9},
-    "adagrad": {"lr": 0.1},
-    "rmsprop": {"lr": 0.01},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.02},
-    "adamw": {"lr": 0.02, "weight_decay": 0.01},
-    "nadam": {"lr": 0.02},
-    "amsgrad": {"lr": 0.02},
-    "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 1.0},
-}
+_SADDLE_HYPER = _race_hyper(sgd=0.01, momentum=0.01, adagrad=0.1, rmsprop=0.01,
+                               adam=0.02, damping=1.0)
 
 
 @_factory("saddle")
@@ -519,7 +493,7 @@ def _saddle() -> Surface:
                   "non-convex optimization.",
         window=((-2.0, 2.0), (-2.0, 2.0)), start=(-1.8, 1e-3),
         minima=(), saddles=((0.0, 0.0),), min_value=-math.inf, bounded_below=False,
-        default_hyper=_frozen(_SADDLE_HYPER), options=MappingProxyType({}),
+        default_hyper=_SADDLE_HYPER, options=MappingProxyType({}),
         level_floor=0.05, _f=f, _g=g, _h=h,
     )
 
@@ -537,21 +511,6 @@ def _saddle() -> Surface:
 #   newton: exactly in 1 step; newton_damped (δ 0.1): 3.
 # The rates of the non-adaptive methods scale with 1/κ (stable for lr < 2/κ along
 # the steep axis), so changing κ keeps them stable; the adaptive ones stay.
-_QUAD_HYPER_K50 = {
-    "sgd": {"lr": 0.035},
-    "momentum": {"lr": 0.018, "momentum": 0.9},
-    "nesterov": {"lr": 0.018, "momentum": 0.9},
-    "adagrad": {"lr": 1.0},
-    "rmsprop": {"lr": 0.02},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-4},
-    "adam": {"lr": 0.05},
-    "adamw": {"lr": 0.05, "weight_decay": 0.01},
-    "nadam": {"lr": 0.05},
-    "amsgrad": {"lr": 0.05},
-    "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 0.1},
-}
-_SCALED_WITH_KAPPA = ("sgd", "momentum", "nesterov")
 
 
 @_factory("ill_conditioned", condition=50.0, angle=0.0)
@@ -591,9 +550,9 @@ def _ill_conditioned(condition: float = 50.0, angle: float = 0.0) -> Surface:
     def h(x, y):
         return hxx, hxy, hyy
 
-    hyper = {k: dict(v) for k, v in _QUAD_HYPER_K50.items()}
-    for k in _SCALED_WITH_KAPPA:
-        hyper[k]["lr"] = hyper[k]["lr"] * 50.0 / kappa
+    scale = 50.0 / kappa  # the first-order rates below were tuned at κ = 50
+    hyper = _race_hyper(sgd=0.035 * scale, momentum=0.018 * scale, adagrad=1.0,
+                        rmsprop=0.02, adam=0.05, damping=0.1)
     su, sv = -3.5, 1.0
     start = (c * su - s * sv, s * su + c * sv)
     label = f"Ill-conditioned quadratic (κ = {kappa:g})"
@@ -604,7 +563,7 @@ def _ill_conditioned(condition: float = 50.0, angle: float = 0.0) -> Surface:
         reference="Goodfellow, Bengio & Courville (2016), Deep Learning, §4.3.1, §8.3.2.",
         window=((-4.0, 4.0), (-3.0, 3.0)), start=start,
         minima=((0.0, 0.0),), saddles=(), min_value=0.0, bounded_below=True,
-        default_hyper=_frozen(hyper),
+        default_hyper=hyper,
         options=MappingProxyType({"condition": kappa, "angle": theta_deg}),
         level_floor=0.01, _f=f, _g=g, _h=h,
     )
@@ -623,20 +582,8 @@ _TWO_PI = 2.0 * math.pi
 # adadelta (1, ρ 0.95, ε 1e-3) ends at f 33. newton converges to the nearby
 # local maximum (-4.52, 3.52); newton_damped needs δ ≈ 50,
 # about the curvature 4π²A (δ 1 leaves the box in 8 steps), and hops to f 16.9.
-_RASTRIGIN_HYPER = {
-    "sgd": {"lr": 2e-3},
-    "momentum": {"lr": 1e-3, "momentum": 0.95},
-    "nesterov": {"lr": 1e-3, "momentum": 0.95},
-    "adagrad": {"lr": 0.5},
-    "rmsprop": {"lr": 0.02},
-    "adadelta": {"lr": 1.0, "rho": 0.95, "eps": 1e-3},
-    "adam": {"lr": 0.1},
-    "adamw": {"lr": 0.1, "weight_decay": 0.01},
-    "nadam": {"lr": 0.1},
-    "amsgrad": {"lr": 0.1},
-    "newton": {"lr": 1.0},
-    "newton_damped": {"lr": 1.0, "damping": 50.0},
-}
+_RASTRIGIN_HYPER = _race_hyper(sgd=2e-3, momentum=1e-3, adagrad=0.5, rmsprop=0.02, adam=0.1,
+                               damping=50.0, gamma=0.95, adadelta_eps=1e-3)
 
 
 @_factory("rastrigin", A=10.0)
@@ -673,7 +620,7 @@ def _rastrigin(A: float = 10.0) -> Surface:
                   "Mühlenbein, Schomisch & Born (1991), Parallel Computing 17.",
         window=((-5.12, 5.12), (-5.12, 5.12)), start=(-4.5, 3.5),
         minima=((0.0, 0.0),), saddles=(), min_value=0.0, bounded_below=True,
-        default_hyper=_frozen(_RASTRIGIN_HYPER), options=MappingProxyType({"A": A}),
+        default_hyper=_RASTRIGIN_HYPER, options=MappingProxyType({"A": A}),
         level_floor=0.5, _f=f, _g=g, _h=h,
     )
 
