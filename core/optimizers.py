@@ -398,10 +398,11 @@ class Optimizer:
         self._t = t
 
     kernel_code: ClassVar[int] = -1
+    kernel_hyper: ClassVar[tuple[str, ...]] = ()  # hyper-parameters the kernel takes, in order
 
     def kernel_scalars(self, t: int) -> tuple[float, ...]:
         """The scalars ``apply_update`` needs for step ``t`` (at most ``MAX_SCALARS``)."""
-        raise NotImplementedError
+        return tuple(self._hyper[k] for k in self.kernel_hyper)
 
     def kernel_states(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The state arrays in ``state_names`` order, padded with placeholders to three."""
@@ -473,9 +474,7 @@ class SGD(Optimizer):
     hyper_help = {"lr": f"{_LR}: w ← w − μ·g"}
 
     kernel_code = 0
-
-    def kernel_scalars(self, t):
-        return (self._hyper["lr"],)
+    kernel_hyper = ("lr",)
 
 
 @_register
@@ -503,9 +502,7 @@ class Momentum(Optimizer):
     state_names = ("v",)
 
     kernel_code = 1
-
-    def kernel_scalars(self, t):
-        return (self._hyper["lr"], self._hyper["momentum"])
+    kernel_hyper = ("lr", "momentum")
 
 
 @_register
@@ -539,9 +536,7 @@ class Nesterov(Optimizer):
     state_names = ("v",)
 
     kernel_code = 2
-
-    def kernel_scalars(self, t):
-        return (self._hyper["lr"], self._hyper["momentum"])
+    kernel_hyper = ("lr", "momentum")
 
 
 @_register
@@ -566,9 +561,7 @@ class Adagrad(Optimizer):
     state_names = ("G",)
 
     kernel_code = 3
-
-    def kernel_scalars(self, t):
-        return (self._hyper["lr"], self._hyper["eps"])
+    kernel_hyper = ("lr", "eps")
 
 
 @_register
@@ -595,9 +588,7 @@ class RMSProp(Optimizer):
     state_names = ("E_g2",)
 
     kernel_code = 4
-
-    def kernel_scalars(self, t):
-        return (self._hyper["lr"], self._hyper["rho"], self._hyper["eps"])
+    kernel_hyper = ("lr", "rho", "eps")
 
 
 @_register
@@ -628,9 +619,7 @@ class Adadelta(Optimizer):
     state_names = ("E_g2", "E_dx2")
 
     kernel_code = 5
-
-    def kernel_scalars(self, t):
-        return (self._hyper["lr"], self._hyper["rho"], self._hyper["eps"])
+    kernel_hyper = ("lr", "rho", "eps")
 
 
 class _AdamBase(Optimizer):
