@@ -56,6 +56,8 @@ def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps,
     sink1 = np.zeros(1)  # written by kernels whose output a layer does not have
     dummy2 = np.zeros((1, 1))
     norms = np.zeros(n_layers)
+    starts = meta[:, START].copy()  # contiguous, once: not a strided view per step
+    stops = meta[:, STOP].copy()
     max_m = 0
     max_w = d
     for l in range(n_layers):
@@ -158,7 +160,7 @@ def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps,
             gu = GA[l] if l > 0 else dummy2
             layers._dense_backward(u, Ws[l], g, has_b, gWs[l], gb, gu, l > 0)
             g = gu
-        layers.layer_norms(grad, meta[:, START], meta[:, STOP], norms)
+        layers.layer_norms(grad, starts, stops, norms)
         finite = np.isfinite(loss)
         for l in range(n_layers):
             finite = finite and np.isfinite(norms[l])
