@@ -1,0 +1,69 @@
+"""Run controls: play/pause (Space), single step (S), reset (R), reset with a new
+seed, pin the run, plus the step/epoch counter and the steps-per-second readout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QWidget
+
+
+def _action(parent: QWidget, text: str, key: str | None, tip: str) -> QAction:
+    act = QAction(text, parent)
+    if key:
+        act.setShortcut(QKeySequence(key))
+        # Window-wide, so Space works wherever the focus is (except in text fields).
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        tip = f"{tip} ({key})"
+    act.setToolTip(tip)
+    act.setStatusTip(tip)
+    return act
+
+
+class RunControls(QToolBar):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("Run", parent)
+        self.setObjectName("run_toolbar")
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        st = parent.style()
+        self._play_icon = st.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = st.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play = _action(parent, "Play", "Space", "Train / pause")
+        self.play.setIcon(self._play_icon)
+        self.step = _action(parent, "Step", "S", "Train a single step")
+        self.step.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.reset = _action(parent, "Reset", "R",
+                             "Start again from the same initial weights (same seed)")
+        self.reset.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward))
+        self.new_seed = _action(parent, "New seed", "Shift+R",
+                                "Start again with a new random seed")
+        self.new_seed.setIcon(st.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.pin = _action(parent, "Pin run", "P",
+                           "Keep the current loss curve as a labelled ghost")
+        self.clear_pins = _action(parent, "Clear pins", None, "Remove all pinned curves")
+        for act in (self.play, self.step, self.reset, self.new_seed):
+            self.addAction(act)
+        self.addSeparator()
+        self.addAction(self.pin)
+        self.addAction(self.clear_pins)
+        self.addSeparator()
+        self.counter = QLabel()
+        self.counter.setMinimumWidth(190)
+        self.counter.setStyleSheet("font-weight: bold; padding: 0 8px;")
+        self.rate = QLabel()
+        self.rate.setMinimumWidth(110)
+        self.rate.setStyleSheet("color: #555; padding: 0 8px;")
+        self.addWidget(self.counter)
+        self.addWidget(self.rate)
+        self.show_counts(0, 0)
+        self.show_rate(0.0)
+
+    def show_playing(self, playing: bool) -> None:
+        self.play.setText("Pause" if playing else "Play")
+        self.play.setIcon(self._pause_icon if playing else self._play_icon)
+
+    def show_counts(self, step: int, epoch: int) -> None:
+        self.counter.setText(f"step {step:,}   epoch {epoch:,}")
+
+    def show_rate(self, rate: float) -> None:
+        self.rate.setText(f"{rate:,.0f} steps/s" if rate > 0 else "\u2014 steps/s")

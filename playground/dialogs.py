@@ -1,0 +1,38 @@
+"""Every modal question the app asks, in one place.
+
+They go through QMessageBox's static functions, so tests intercept them by
+patching ``QMessageBox.question`` / ``critical`` / ``warning``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+Btn = QMessageBox.StandardButton
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
+
+
+def confirm_reset(parent: QWidget | None, what: str, step: int) -> bool:
+    """A change needs a fresh network: ask before throwing away ``step`` steps."""
+    answer = QMessageBox.question(
+        parent, "Start a new run?",
+        f"Changing {what} needs a fresh network.\n\n"
+        f"The current run (step {step}) will be reset. Continue?",
+        Btn.Yes | Btn.No, Btn.No)
+    return answer == Btn.Yes
+
+
+def ask_save_changes(parent: QWidget | None, title: str) -> str:
+    """'save', 'discard' or 'cancel' for a session with unsaved changes."""
+    answer = QMessageBox.question(
+        parent, "Unsaved changes",
+        f"The session \u201c{title}\u201d has unsaved changes.\nSave them first?",
+        Btn.Save | Btn.Discard | Btn.Cancel, Btn.Save)
+    if answer == Btn.Save:
+        return "save"
+    if answer == Btn.Discard:
+        return "discard"
+    return "cancel"

@@ -1,0 +1,1 @@
+"""Dock panels: each edits one section of the session config."""

@@ -1,0 +1,133 @@
+"""Training panel: batches, shuffling, curriculum, early stopping, gradient noise, seed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QWidget
+
+from core.config import SessionConfig
+from playground.panels.base import SectionPanel
+from playground.panels.widgets import SciSpinBox, float_box, int_box
+
+SHUFFLE = [("epoch", "Reshuffle every epoch"), ("fixed", "One fixed order"),
+           ("sorted", "Sorted by class (bad on purpose)")]
+MAX_SEED = 2**31 - 1  # QSpinBox is 32-bit; the config allows more
+
+
+class TrainingPanel(SectionPanel):
+    section = "training"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout()
+        self.batch_size = int_box(1, 100_000)
+        self.batch_size.setToolTip("Examples per mini-batch (the last batch of an epoch may be "
+                                   "smaller)")
+        form.addRow("Batch size", self.register(("batch_size",), self.batch_size))
+        self.shuffle = QComboBox()
+        for key, label in SHUFFLE:
+            self.shuffle.addItem(label, key)
+        form.addRow("Shuffling", self.register(("shuffle",), self.shuffle))
+        self.steps = int_box(1, 10_000_000, step=500)
+        self.steps.setToolTip("Play pauses after this many steps (press play again for "
+                              "another block); also the length of a headless run")
+        form.addRow("Run length", self.register(("steps",), self.steps))
+        self.eval_every = int_box(1, 100_000)
+        self.eval_every.setToolTip("Steps between validation metrics and histograms")
+        form.addRow("Evaluate every", self.register(("eval_every",), self.eval_every))
+        self.seed = int_box(0, MAX_SEED)
+        self.seed.setToolTip("One seed for data, split, weights and batch order")
+        form.addRow("Seed", self.register(("seed",), self.seed))
+        self.body.addLayout(form)
+
+        self.curriculum = QGroupBox("Curriculum learning (easy examples first)")
+        self.curriculum.setCheckable(True)
+        f = QFormLayout(self.curriculum)
+        self.start_fraction = float_box(0.01, 1.0, 0.05, decimals=2)
+        self.start_fraction.setToolTip("Fraction of the (easiest) data used in the first epoch")
+        f.addRow("Start fraction", self.register(("curriculum", "start_fraction"),
+                                                 self.start_fraction))
+        self.epochs_to_full = int_box(1, 10_000)
+        self.epochs_to_full.setToolTip("Epochs until all of the data is in use (linear pacing)")
+        f.addRow("Epochs to full", self.register(("curriculum", "epochs_to_full"),
+                                                 self.epochs_to_full))
+        self.register(("curriculum",), self.curriculum)
+        self.body.addWidget(self.curriculum)
+
+        self.early = QGroupBox("Early stopping (on the validation loss)")
+        self.early.setCheckable(True)
+        f = QFormLayout(self.early)
+        self.patience = int_box(1, 10_000)
+        self.patience.setToolTip("Evaluations without improvement before the run stops")
+        f.addRow("Patience", self.register(("early_stopping", "patience"), self.patience))
+        self.min_delta = SciSpinBox(0.0, 10.0, step=0.001)
+        self.min_delta.setToolTip("Smallest decrease of the validation loss that counts")
+        f.addRow("Min delta", self.register(("early_stopping", "min_delta"), self.min_delta))
+        self.restore_best = QCheckBox("Restore the best weights")
+        f.addRow(self.register(("early_stopping", "restore_best"), self.restore_best))
+        self.register(("early_stopping",), self.early)
+        self.body.addWidget(self.early)
+
+        self.noise = QGroupBox("Gradient noise  \u03c3\u00b2 = \u03b7 / (1 + t)^\u03b3")
+        self.noise.setCheckable(True)
+        self.noise.setToolTip("Annealed Gaussian noise added to every gradient "
+                              "(Neelakantan et al. 2015)")
+        f = QFormLayout(self.noise)
+        self.eta = SciSpinBox(1e-8, 100.0, log_step=10 ** 0.5)
+        self.eta.setToolTip("\u03b7: initial noise variance")
+        f.addRow("\u03b7", self.register(("grad_noise", "eta"), self.eta))
+        self.gamma = float_box(0.0, 10.0, 0.05, decimals=3)
+        self.gamma.setToolTip("\u03b3: decay exponent (0.55 in the paper)")
+        f.addRow("\u03b3", self.register(("grad_noise", "gamma"), self.gamma))
+        self.register(("grad_noise",), self.noise)
+        self.body.addWidget(self.noise)
+        self.body.addStretch(1)
+
+        for box in (self.batch_size, self.steps, self.eval_every, self.seed, self.start_fraction,
+                    self.epochs_to_full, self.patience, self.min_delta, self.eta, self.gamma):
+            box.valueChanged.connect(self.emit_edit)
+        self.shuffle.currentIndexChanged.connect(self.emit_edit)
+        for check in (self.curriculum, self.early, self.noise):
+            check.toggled.connect(self.emit_edit)
+        self.restore_best.toggled.connect(self.emit_edit)
+
+    def _populate(self, config: SessionConfig) -> None:
+        t = config.training
+        self.batch_size.setValue(t.batch_size)
+        self.shuffle.setCurrentIndex(self.shuffle.findData(t.shuffle))
+        self.steps.setValue(min(t.steps, self.steps.maximum()))
+        self.eval_every.setValue(t.eval_every)
+        self.seed.setValue(min(t.seed, MAX_SEED))
+        self.curriculum.setChecked(t.curriculum.enabled)
+        self.start_fraction.setValue(t.curriculum.start_fraction)
+        self.epochs_to_full.setValue(t.curriculum.epochs_to_full)
+        self.early.setChecked(t.early_stopping.enabled)
+        self.patience.setValue(t.early_stopping.patience)
+        self.min_delta.setValue(t.early_stopping.min_delta)
+        self.restore_best.setChecked(t.early_stopping.restore_best)
+        self.noise.setChecked(t.grad_noise.enabled)
+        self.eta.setValue(t.grad_noise.eta)
+        self.gamma.setValue(t.grad_noise.gamma)
+
+    def value(self) -> dict:
+        d = self.config.training.model_dump(mode="json")
+        d.update(batch_size=self.batch_size.value(), shuffle=self.shuffle.currentData(),
+                 steps=_unclamped(self.steps, self.config.training.steps),
+                 eval_every=self.eval_every.value(),
+                 seed=_unclamped(self.seed, self.config.training.seed))
+        d["curriculum"].update(enabled=self.curriculum.isChecked(),
+                               start_fraction=self.start_fraction.value(),
+                               epochs_to_full=self.epochs_to_full.value())
+        d["early_stopping"].update(enabled=self.early.isChecked(),
+                                   patience=self.patience.value(),
+                                   min_delta=self.min_delta.value(),
+                                   restore_best=self.restore_best.isChecked())
+        d["grad_noise"].update(enabled=self.noise.isChecked(), eta=self.eta.value(),
+                               gamma=self.gamma.value())
+        return d
+
+
+def _unclamped(box, original: int) -> int:
+    """A value beyond the box's 32-bit range shows clamped; keep it unless edited."""
+    if original > box.maximum() and box.value() == box.maximum():
+        return original
+    return box.value()

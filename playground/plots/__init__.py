@@ -1,0 +1,1 @@
+"""pyqtgraph views of snapshots. Each creates its items once and updates them with setData."""

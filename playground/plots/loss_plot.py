@@ -1,0 +1,125 @@
+"""Train and validation loss over steps, with pinned ghosts of earlier runs and
+markers for early stopping and divergence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.trainer import Snapshot
+from playground.plots import style
+
+
+class LossPlot(QWidget):
+    title = "Loss"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        style.apply()
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.widget = style.new_plot("Loss", left="loss", bottom="step")
+        self.plot = self.widget.getPlotItem()
+        # Long histories: draw the min/max envelope per pixel, and only what is visible.
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.legend = self.plot.addLegend(offset=(-8, 8), **style.LEGEND)
+        self.train_curve = self.plot.plot(pen=pg.mkPen(style.PALETTE[0], width=1),
+                                          name="train")
+        self.val_curve = self.plot.plot(pen=pg.mkPen(style.PALETTE[1], width=2),
+                                        symbol="o", symbolSize=4,
+                                        symbolBrush=style.PALETTE[1], symbolPen=None,
+                                        name="validation")
+        self.best_marker = self.plot.plot(pen=None, symbol="star", symbolSize=16,
+                                          symbolBrush=style.EARLY_STOP, symbolPen="w")
+        self.stop_line = pg.InfiniteLine(angle=90, movable=False,
+                                         pen=pg.mkPen(style.EARLY_STOP, width=2,
+                                                      style=Qt.PenStyle.DashLine),
+                                         label="", labelOpts={"position": 0.85,
+                                                              "color": "#333",
+                                                              "fill": (255, 255, 255, 200)})
+        self.stop_line.setZValue(10)
+        self.plot.addItem(self.stop_line, ignoreBounds=True)
+        self.stop_line.hide()
+        self.ghosts: list[tuple[str, pg.PlotDataItem]] = []
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 2, 6, 0)
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setChecked(True)
+        self.log_box.toggled.connect(self.set_log)
+        self.info = QLabel("")
+        self.info.setStyleSheet("color: #555;")
+        bar.addWidget(self.info, 1)
+        bar.addWidget(self.log_box)
+        lay.addLayout(bar)
+        lay.addWidget(self.widget, 1)
+        self.set_log(True)
+        self._status = ""
+
+    def export_item(self):
+        return self.plot
+
+    def set_log(self, on: bool) -> None:
+        self.plot.setLogMode(x=False, y=on)
+        if self.log_box.isChecked() != on:
+            self.log_box.setChecked(on)
+
+    def clear(self) -> None:
+        """A new run: empty curves and markers (ghosts stay)."""
+        for item in (self.train_curve, self.val_curve, self.best_marker):
+            item.setData([], [])
+        self.stop_line.hide()
+        self.info.setText("")
+        self._status = ""
+        self.plot.enableAutoRange()  # the new run sets the scale, not the old one
+
+    def set_snapshot(self, snap: Snapshot) -> None:
+        self.train_curve.setData(snap.steps, snap.train_loss)
+        finite = np.isfinite(snap.val_loss)
+        self.val_curve.setData(snap.eval_steps[finite], snap.val_loss[finite])
+        if snap.status == self._status:
+            return
+        self._status = snap.status
+        if snap.status == "diverged":
+            self._mark(snap.stop_step, style.DIVERGED, f"diverged at step {snap.stop_step}")
+        elif snap.status == "early_stopped":
+            self._mark(snap.stop_step, style.EARLY_STOP,
+                       f"early-stopped at step {snap.stop_step}")
+            hit = np.nonzero(snap.eval_steps == snap.best_step)[0]
+            if hit.size:
+                self.best_marker.setData([snap.best_step], [snap.val_loss[hit[0]]])
+            self.info.setText(snap.message)
+        else:
+            self.stop_line.hide()
+            self.best_marker.setData([], [])
+
+    def _mark(self, step: int | None, colour: str, text: str) -> None:
+        self.stop_line.setPen(pg.mkPen(colour, width=2, style=Qt.PenStyle.DashLine))
+        self.stop_line.setPos(step or 0)
+        self.stop_line.label.setFormat(text)
+        self.stop_line.show()
+        self.info.setText(text)
+
+    # -- pinned runs ---------------------------------------------------------------------
+    def pin(self, label: str) -> bool:
+        """Keep the current training curve as a labelled ghost; False if nothing to pin."""
+        x, y = self.train_curve.xData, self.train_curve.yData
+        if x is None or len(x) == 0:
+            return False
+        colour = style.GHOSTS[len(self.ghosts) % len(style.GHOSTS)]
+        ghost = pg.PlotDataItem(np.array(x), np.array(y), name=label,
+                                pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
+        ghost.setZValue(-5)  # behind the live run
+        self.plot.addItem(ghost)
+        self.ghosts.append((label, ghost))
+        return True
+
+    def clear_pins(self) -> None:
+        for _, item in self.ghosts:
+            self.plot.removeItem(item)
+            self.legend.removeItem(item)
+        self.ghosts.clear()

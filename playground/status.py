@@ -1,0 +1,52 @@
+"""The status bar: run state, latest loss, kernel compilation."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from core.trainer import Snapshot
+
+STATE_STYLE = {"diverged": "color: #b71c1c; font-weight: bold;",
+               "early_stopped": "color: #1b5e20; font-weight: bold;"}
+
+
+def describe_state(snap: Snapshot | None, playing: bool, limit_reached: bool = False) -> str:
+    if snap is None:
+        return "no run"
+    if snap.status == "diverged":
+        return f"diverged at step {snap.stop_step}"
+    if snap.status == "early_stopped":
+        return f"early-stopped at step {snap.stop_step} (best at step {snap.best_step})"
+    if playing:
+        return "training"
+    if limit_reached:
+        return f"paused at the run length ({snap.step} steps)"
+    return "paused" if snap.step else "ready \u2014 press Space to train"
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = QLabel("starting")
+        self.loss = QLabel("")
+        self.kernels = QLabel("")
+        for w in (self.state, self.loss, self.kernels):
+            w.setContentsMargins(6, 0, 6, 0)
+        self.addWidget(self.state)
+        self.addWidget(self.loss)
+        self.addPermanentWidget(self.kernels)
+
+    def show_frame(self, snap: Snapshot, playing: bool, limit_reached: bool) -> None:
+        self.state.setText(describe_state(snap, playing, limit_reached))
+        self.state.setStyleSheet(STATE_STYLE.get(snap.status, ""))
+        parts = []
+        if snap.last_loss is not None:
+            parts.append(f"train loss {snap.last_loss:.4g}")
+        if snap.val_loss.size and snap.val_loss[-1] == snap.val_loss[-1]:
+            parts.append(f"validation loss {snap.val_loss[-1]:.4g}")
+        if snap.val_acc.size and snap.val_acc[-1] == snap.val_acc[-1]:
+            parts.append(f"validation accuracy {snap.val_acc[-1]:.1%}")
+        self.loss.setText("   ".join(parts))
+
+    def show_kernels(self, text: str) -> None:
+        self.kernels.setText(text)

@@ -1,0 +1,80 @@
+"""Screenshot of the app mid-training, for the README.
+
+    python scripts/screenshot.py [--out docs/screenshot.png] [--steps 1200] [--session FILE]
+
+Opens the main window offscreen (unless QT_QPA_PLATFORM says otherwise) at
+1400x900 on the default session (or FILE), trains ``--steps`` steps, and saves
+``widget.grab()`` as a PNG. Uses a throw-away settings file, so a saved window
+layout of the real app does not leak into the picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _wait(app, condition, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
+    p.add_argument("--steps", type=int, default=1200)
+    p.add_argument("--session", default=None, help="session or preset to open")
+    p.add_argument("--size", default="1400x900")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from playground import kernels, settings
+    from playground.main_window import MainWindow
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      tempfile.mkdtemp(prefix="opg-shot-"))
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window = MainWindow(settings.make_settings("screenshot"), session_path=args.session)
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    window.resize(w, h)
+    window.show()
+    if not _wait(app, kernels.is_ready, 120):
+        print("error: kernels did not load", file=sys.stderr)
+        return 1
+    session = window.session
+    session.play(until=args.steps)
+    if not _wait(app, lambda: session.step >= args.steps or
+                 (session.snapshot is not None and session.snapshot.status != "running"
+                  and session.step > 0 and not session.playing), 300):
+        print("error: training did not reach the step count", file=sys.stderr)
+        return 1
+    _wait(app, lambda: not session.playing, 5)
+    _wait(app, lambda: False, 0.5)  # let the last frame and the heatmap draw
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out)):
+        print(f"error: could not write {out}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} at step {session.step}")
+    session.document.dirty = False  # nothing to save: no prompt on close
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
