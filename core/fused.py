@@ -228,6 +228,12 @@ class FusedStepper:
         self.work_off = offs
         self._work_m = max_m
 
+    def hidden_activations(self, m: int) -> list[np.ndarray]:
+        """Copies of each hidden layer's output (m, units) from the chunk's last step."""
+        return [self.work[self.work_off[l, 3]:self.work_off[l, 3] + m * blk.n_out]
+                .reshape(m, blk.n_out).copy()
+                for l, blk in enumerate(self.net.blocks) if blk.activation is not None]
+
     def run(self, idx: np.ndarray, idx_start: np.ndarray,
             act_noise: list[list[np.ndarray | None]] | None, grad_noise: np.ndarray | None,
             optimizer) -> tuple[int, int, np.ndarray, np.ndarray]:

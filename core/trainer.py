@@ -105,8 +105,10 @@ class Trainer:
             b.activation and act.ACTIVATIONS.get(b.activation).stochastic
             for b in self.network.blocks)
         self._planned = 0  # steps drawn ahead of self.step while planning a chunk
-        self._act_hists: tuple[Histogram, ...] = ()
-        self._grad_hists: tuple[Histogram, ...] = ()
+        # Histograms are binned only when someone looks (a snapshot, a save): binning
+        # at every evaluation cost more than the training itself on small networks.
+        self._hist_values: tuple[list, list] = ([], [])  # activations, gradients
+        self._hists: dict[str, tuple[Histogram, ...]] | None = {"act": (), "grad": ()}
 
     # -- batches ------------------------------------------------------------------
     def available(self) -> np.ndarray:
@@ -157,22 +159,23 @@ class Trainer:
             chunk: int = 256) -> int:
         """Train up to ``n_steps`` steps; returns how many were done.
 
-        Steps between evaluations run in fused chunks of up to ``chunk`` steps
-        (one compiled call each); evaluation steps run step by step. Stops early
-        when the run early-stops or diverges, or when ``should_stop()`` says so
-        (asked between chunks).
+        Steps run in fused chunks of up to ``chunk`` steps (one compiled call
+        each) that end at the next evaluation step, whose metrics are taken from
+        the kernel's buffers. Stops early when the run early-stops or diverges,
+        or when ``should_stop()`` says so (asked between chunks).
         """
         done = 0
         every = self.config.training.eval_every
         while done < n_steps and not self.finished:
             if should_stop is not None and done and should_stop():
                 break
-            to_eval = every - self.step % every  # the eval step is self.step + to_eval
-            if to_eval == 1:
-                self.train_step()
-                done += 1
-            else:
-                done += self.train_chunk(min(to_eval - 1, n_steps - done, chunk))
+            k = min(every - self.step % every, n_steps - done, chunk)
+            did = self.train_chunk(k)
+            done += did
+            if did == k and self.step % every == 0 and not self.finished:
+                stepper = self._stepper
+                self._evaluate(self._last_batch, stepper.prev,
+                               stepper.hidden_activations(self._last_batch.size))
         return done
 
     def _draw_step(self) -> tuple[np.ndarray, list, np.ndarray | None]:
@@ -242,6 +245,7 @@ class Trainer:
         else:  # only the batch order is random: plan it in bulk
             idx, starts, epochs = self._plan_batches(n_steps)
             draws, gnoise = None, None
+        self._last_batch = idx[starts[-2]:starts[-1]]
         done, status, loss, norms = self._stepper.run(idx, starts, draws, gnoise,
                                                       self.optimizer)
         self.steps.extend(step=np.arange(self.step + 1, self.step + done + 1),
@@ -287,9 +291,13 @@ class Trainer:
         self.stop_step = self.step
         self.message = f"diverged at step {self.step}: {why}"
 
-    def _evaluate(self, idx: np.ndarray, before: np.ndarray) -> None:
+    def _evaluate(self, idx: np.ndarray, before: np.ndarray,
+                  acts: list[np.ndarray] | None = None) -> None:
+        """Metrics of the step just taken on batch ``idx`` from weights ``before``;
+        ``acts``: that step's hidden activations (default: the network's cache)."""
         net = self.network
-        acts = [a.copy() for a in net.hidden_activations()]
+        if acts is None:
+            acts = [a.copy() for a in net.hidden_activations()]
         grads = [net.grad[s].copy() for s in net.layer_slices]
         ratio = np.array([
             np.linalg.norm(net.params[s] - before[s]) / max(np.linalg.norm(before[s]), 1e-300)
@@ -300,8 +308,8 @@ class Trainer:
         self.evals.append(step=self.step, val_loss=val_loss, val_acc=val_acc,
                           train_acc=train_acc, update_ratio=ratio)
         self.traj.append(step=self.step, params=net.params)
-        self._act_hists = tuple(_histogram(a) for a in acts)
-        self._grad_hists = tuple(_histogram(g) for g in grads)
+        self._hist_values = (acts, grads)
+        self._hists = None
         self._early_stopping(val_loss)
 
     def _outputs(self, X: np.ndarray) -> np.ndarray:
@@ -348,6 +356,15 @@ class Trainer:
             self.message = (f"early-stopped at step {self.step}; best validation loss "
                             f"{best_loss:.4g} at step {best_step}")
 
+    def histograms(self) -> dict[str, tuple[Histogram, ...]]:
+        """Histograms of each hidden layer's activations ("act") and each layer's
+        gradient ("grad") at the last evaluation step."""
+        if self._hists is None:
+            acts, grads = self._hist_values
+            self._hists = {"act": tuple(_histogram(a) for a in acts),
+                           "grad": tuple(_histogram(g) for g in grads)}
+        return self._hists
+
     def trajectory(self) -> np.ndarray:
         """Recorded weights (k, P), oldest first: the initial ones, then every evaluation."""
         return self.traj.column("params").reshape(self.traj.size, -1)
@@ -369,7 +386,8 @@ class Trainer:
             eval_steps=e.column("step").astype(np.int64), val_loss=e.column("val_loss"),
             val_acc=e.column("val_acc"), train_acc=e.column("train_acc"),
             update_ratio=e.column("update_ratio").reshape(e.size, n_layers),
-            act_hists=self._act_hists, grad_hists=self._grad_hists, message=self.message,
+            act_hists=self.histograms()["act"], grad_hists=self.histograms()["grad"],
+            message=self.message,
             extras=dict(extras or {}))
 
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -414,7 +432,7 @@ class Trainer:
         arrays.update(a)
         meta["trajectory"], a = self.traj.state_dict("traj")
         arrays.update(a)
-        for kind, hists in (("act", self._act_hists), ("grad", self._grad_hists)):
+        for kind, hists in self.histograms().items():
             meta[f"{kind}_hists"] = len(hists)
             for i, h in enumerate(hists):
                 arrays[f"{kind}_hist.{i}.counts"] = h.counts
@@ -468,7 +486,7 @@ class Trainer:
         self._best = (float(meta["best_loss"]), meta.get("best_step"),
                       None if best_params is None else np.array(best_params),
                       None if best_params is None else np.array(arrays["best_buffers"]))
-        self._act_hists, self._grad_hists = hists["act"], hists["grad"]
+        self._hists, self._hist_values = hists, ([], [])
 
     def set_optimizer_hyper(self, **hyper) -> None:
         """Change hyper-parameters live (the GUI's learning-rate slider); state is kept."""

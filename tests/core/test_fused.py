@@ -76,3 +76,22 @@ def test_divergence_inside_a_chunk_stops_at_the_same_step_with_finite_weights():
     assert fused.stop_step == stepwise.stop_step
     np.testing.assert_array_equal(fused.network.params, stepwise.network.params)
     assert np.all(np.isfinite(fused.network.params))
+
+
+def test_run_with_fused_evaluations_equals_step_by_step_with_evaluations():
+    sections = {"network": {"hidden": [6, 5], "activation": ["prelu", "noisy_relu"],
+                            "batch_norm": True},
+                "training": {"eval_every": 7, "grad_noise": {"enabled": True}}}
+    fused, stepwise = Trainer(make_config(**sections)), Trainer(make_config(**sections))
+    fused.run(60)
+    for _ in range(60):
+        stepwise.train_step()
+    _assert_equal(fused, stepwise)
+    a, b = fused.snapshot(), stepwise.snapshot()
+    for x, y in [(a.eval_steps, b.eval_steps), (a.val_loss, b.val_loss),
+                 (a.train_acc, b.train_acc), (a.update_ratio, b.update_ratio)]:
+        np.testing.assert_array_equal(x, y)
+    assert a.eval_steps.tolist() == list(range(7, 61, 7))
+    for ha, hb in zip(a.act_hists + a.grad_hists, b.act_hists + b.grad_hists, strict=True):
+        np.testing.assert_array_equal(ha.counts, hb.counts)
+        np.testing.assert_array_equal(ha.edges, hb.edges)
