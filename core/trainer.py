@@ -21,7 +21,7 @@ import numpy as np
 
 from core import activations as act
 from core import datasets, experiment, fused, optimizers
-from core.config import SessionConfig
+from core.config import OptimizerConfig, SessionConfig
 from core.fused import FusedStepper
 from core.history import Series
 from core.network import Network
@@ -491,9 +491,17 @@ class Trainer:
     def set_optimizer_hyper(self, **hyper) -> None:
         """Change hyper-parameters live (the GUI's learning-rate slider); state is kept."""
         self.optimizer.set_hyper(**hyper)
-        merged = {**self.config.optimizer.hyper, **hyper}
-        self.config = self.config.model_copy(update={"optimizer": self.config.optimizer.model_copy(
-            update={"hyper": merged})})
+        self._set_optimizer_config(self.config.optimizer.name,
+                                   {**self.config.optimizer.hyper, **hyper})
+
+    def set_optimizer(self, name: str, **hyper) -> None:
+        """Switch to another optimizer mid-run: same weights, fresh optimizer state."""
+        self.optimizer = optimizers.create(name, **hyper)
+        self._set_optimizer_config(name, hyper)
+
+    def _set_optimizer_config(self, name: str, hyper: dict) -> None:
+        opt = OptimizerConfig(name=name, hyper=hyper)
+        self.config = self.config.model_copy(update={"optimizer": opt})
 
 
 def _histogram(values: np.ndarray) -> Histogram:

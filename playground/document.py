@@ -67,9 +67,7 @@ def _normalized(config: SessionConfig) -> dict:
 def needs_reset(old: SessionConfig, new: SessionConfig) -> bool:
     """True if the trainer must be rebuilt to honour ``new``."""
     a, b = _normalized(old), _normalized(new)
-    if a["optimizer"]["name"] != b["optimizer"]["name"]:
-        return True
-    a["optimizer"]["hyper"] = b["optimizer"]["hyper"] = None  # changed live
+    a["optimizer"] = b["optimizer"] = None  # switched or tuned live, same weights
     for path in LIVE_FIELDS:
         for d in (a, b):
             node = d
@@ -77,6 +75,11 @@ def needs_reset(old: SessionConfig, new: SessionConfig) -> bool:
                 node = node[key]
             node.pop(path[-1], None)
     return a != b
+
+
+def optimizer_switched(old: SessionConfig, new: SessionConfig) -> bool:
+    """Another optimizer: the run goes on with the same weights and a fresh optimizer."""
+    return old.optimizer.name != new.optimizer.name
 
 
 def live_hyper_changes(old: SessionConfig, new: SessionConfig) -> dict[str, float]:

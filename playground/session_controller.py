@@ -26,6 +26,7 @@ from playground.document import (
     data_changed,
     live_hyper_changes,
     needs_reset,
+    optimizer_switched,
     validate,
 )
 from playground.paint_gate import PaintGate
@@ -216,7 +217,11 @@ class SessionController(QObject):
         if not needs_reset(old, new):
             hyper = live_hyper_changes(old, new)
             self.document.replace(new)
-            if hyper:
+            if optimizer_switched(old, new):
+                opt = new.optimizer
+                self.worker.config = self.worker.call(
+                    lambda t: (t.set_optimizer(opt.name, **opt.hyper), t.config)[1])
+            elif hyper:
                 self.worker.set_hyper(**hyper)
             panel.clear_errors()
             self._sync_panel_configs()

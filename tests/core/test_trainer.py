@@ -240,3 +240,22 @@ def test_decision_boundary_grid_has_probabilities():
 def test_wrong_loss_for_the_task_is_a_clear_error():
     with pytest.raises(ValueError, match="needs class labels.*regression"):
         Trainer(make_config(data={"name": "regression_1d"}, network={"loss": "softmax_ce"}))
+
+
+def test_switching_optimizer_mid_run_keeps_weights_and_resumes_exactly(tmp_path):
+    t = Trainer(make_config())
+    t.run(30)
+    params = t.network.params.copy()
+    t.set_optimizer("momentum", lr=0.05)
+    np.testing.assert_array_equal(t.network.params, params)
+    assert t.optimizer.name == "momentum" and t.optimizer.step_count == 0
+    assert t.config.optimizer.name == "momentum" and t.config.optimizer.hyper == {"lr": 0.05}
+    t.run(10)
+    save_session(tmp_path / "s.opg", t.config, t)
+    again = load_session(tmp_path / "s.opg").trainer()
+    t.run(20)
+    again.run(20)
+    np.testing.assert_array_equal(again.network.params, t.network.params)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        t.set_optimizer("lion")
+    assert t.optimizer.name == "momentum"

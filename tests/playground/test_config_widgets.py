@@ -57,3 +57,19 @@ def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, win
     assert dialogs.questions, "a reset must be confirmed"
     assert net.batch_norm.isChecked() is True
     assert engine_config(window) is cfg and window.session.run_id == run
+
+
+def test_switching_optimizer_mid_run_keeps_the_run_and_its_weights(qtbot, window, dialogs):
+    train_to(qtbot, window, 40)
+    run, step = window.session.run_id, window.session.step
+    weights = window.worker.call(lambda t: t.network.params.copy())
+    opt = window.panels["optimizer"]
+    opt.name.setCurrentIndex(opt.name.findData("rmsprop"))
+    qtbot.waitUntil(lambda: engine_config(window).optimizer.name == "rmsprop", timeout=5_000)
+    assert not dialogs.questions  # no reset, so nothing to confirm
+    assert window.session.run_id == run
+    name, step_count, now = window.worker.call(
+        lambda t: (t.optimizer.name, t.step, t.network.params.copy()))
+    assert name == "rmsprop" and step_count == step
+    assert (now == weights).all()
+    assert set(opt.hyper) == {"lr", "rho", "eps"}
