@@ -352,7 +352,7 @@ class Network:
         finally:
             self.training = was
         if self.spec.loss == "bce_logits":
-            return np.exp(-np.logaddexp(0.0, -out))
+            return act.forward("sigmoid", out)  # the overflow-free kernel
         if self.spec.loss == "softmax_ce":
             e = np.exp(out - out.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
