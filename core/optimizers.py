@@ -506,7 +506,7 @@ class Momentum(Optimizer):
 
 
 @_register
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     """Nesterov accelerated gradient (NAG), reformulated to take g at the current w.
 
     Textbook NAG evaluates the gradient at the look-ahead point:
@@ -527,16 +527,12 @@ class Nesterov(Optimizer):
     lecture slide "Nesterov accelerated gradient".
     """
 
-    name = "nesterov"
-    defaults = {"lr": 0.01, "momentum": 0.9}
+    name = "nesterov"  # same defaults, state and kernel scalars as Momentum
     hyper_help = {
         "lr": f"{_LR}: v ← γ·v + μ·g, w ← w − (γ·v + μ·g)",
         "momentum": "Momentum γ: look-ahead fraction, gradient taken at w − γ·v (usually 0.9)",
     }
-    state_names = ("v",)
-
     kernel_code = 2
-    kernel_hyper = ("lr", "momentum")
 
 
 @_register
