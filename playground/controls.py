@@ -47,18 +47,26 @@ class RunControls(QToolBar):
         self.addAction(self.pin)
         self.addAction(self.clear_pins)
         self.addSeparator()
+        # Fixed sizes: a label whose size can change relays out the whole window
+        # (toolbar, docks) on every new text, i.e. on every frame while training.
         self.counter = QLabel()
-        self.counter.setMinimumWidth(190)
         self.counter.setStyleSheet("font-weight: bold; padding: 0 8px;")
         self.rate = QLabel()
-        self.rate.setMinimumWidth(110)
         self.rate.setStyleSheet("color: #555; padding: 0 8px;")
+        for label, widest, least in ((self.counter, "step 999,999,999   epoch 9,999,999", 190),
+                                     (self.rate, "9,999,999 steps/s", 110)):
+            label.setText(widest)
+            label.ensurePolished()  # the style sheet's font and padding count
+            hint = label.sizeHint()
+            label.setFixedSize(max(least, hint.width()), hint.height())
         self.addWidget(self.counter)
         self.addWidget(self.rate)
         self.show_counts(0, 0)
         self.show_rate(0.0)
 
     def show_playing(self, playing: bool) -> None:
+        if self.play.text() == ("Pause" if playing else "Play"):
+            return  # unchanged: setting it again would still relay out the toolbar
         self.play.setText("Pause" if playing else "Play")
         self.play.setIcon(self._pause_icon if playing else self._play_icon)
 

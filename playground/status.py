@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from core.trainer import Snapshot
 
+TEXT_INTERVAL = 0.25  # while training, the loss figures change at most 4 times a second
 STATE_STYLE = {"diverged": "color: #b71c1c; font-weight: bold;",
                "early_stopped": "color: #1b5e20; font-weight: bold;"}
 
@@ -25,6 +29,8 @@ def describe_state(snap: Snapshot | None, playing: bool, limit_reached: bool = F
 
 
 class StatusBar(QStatusBar):
+    kernels_changed = Signal(str)  # the kernel status text (start-up report, tests)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = QLabel("starting")
@@ -35,10 +41,19 @@ class StatusBar(QStatusBar):
         self.addWidget(self.state)
         self.addWidget(self.loss)
         self.addPermanentWidget(self.kernels)
+        self._shown_at = 0.0
 
     def show_frame(self, snap: Snapshot, playing: bool, limit_reached: bool) -> None:
+        # Numbers changing 20 times a second cannot be read, and each change of
+        # a label's text costs a relayout and a repaint of the status bar.
+        now = time.perf_counter()
+        if playing and now - self._shown_at < TEXT_INTERVAL:
+            return
+        self._shown_at = now if playing else 0.0
         self.state.setText(describe_state(snap, playing, limit_reached))
-        self.state.setStyleSheet(STATE_STYLE.get(snap.status, ""))
+        sheet = STATE_STYLE.get(snap.status, "")
+        if self.state.styleSheet() != sheet:  # (re-)styling costs even when unchanged
+            self.state.setStyleSheet(sheet)
         parts = []
         if snap.last_loss is not None:
             parts.append(f"train loss {snap.last_loss:.4g}")
@@ -50,3 +65,4 @@ class StatusBar(QStatusBar):
 
     def show_kernels(self, text: str) -> None:
         self.kernels.setText(text)
+        self.kernels_changed.emit(text)

@@ -31,13 +31,27 @@ from core.trainer import Snapshot
 from playground.run_info import View, ViewSpec, compute_view
 
 CHUNK_SECONDS = 0.02  # target duration of one trainer.run call
-CHECK_EVERY = 8  # trainer.run asks should_stop() every this many steps
+MIN_CHUNK_SECONDS = 0.002  # ... when it is cut short to end when a frame is due
+# trainer.run asks should_stop() between its compiled calls; each call is sized to
+# about KERNEL_SECONDS (at least CHECK_EVERY steps): shorter calls cost ~10% more
+# per step, longer ones would delay commands.
+CHECK_EVERY = 8
+KERNEL_SECONDS = 0.005
 # While the GUI draws a frame the worker does not train. Both threads run
-# Python between GIL releases (the nogil kernels, every Qt call), and CPython
-# hands the GIL back and forth only every switch interval when both want it:
-# drawing and training at the same time slows both by an order of magnitude.
-# The GUI acknowledges a frame once drawn; the worker waits at most this long.
+# Python between GIL releases (the nogil kernels, every Qt call), PySide keeps
+# the GIL through every Qt call, painting included, and CPython hands it back
+# and forth only every switch interval when both want it: drawing and training
+# at the same time slows both down. The worker trains on until the GUI starts
+# on a frame (its receipt), pauses while the GUI draws, and resumes on ``ack()``
+# or after DRAW_WAIT_SECONDS at most.
 DRAW_WAIT_SECONDS = 0.25
+# Between frames the worker trains at least this many times as long as the GUI
+# took to draw the last one: drawing takes at most 1/4 of the time, and a GUI
+# that draws slowly gets fewer frames rather than slowing training down.
+TRAIN_PER_DRAW = 3.0
+# ... but a frame at least every this long: slow frames (the first ones after the
+# window opens, a resize) must not leave the display still for long.
+MAX_FRAME_GAP_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,7 @@ class TrainingWorker(QObject):
         self._stop = False
         self._pending = False  # a frame was emitted and not yet acknowledged
         self._pending_since = 0.0
+        self._received_at = 0.0  # when the GUI started on the pending frame (0: not yet)
         self._unsent: Frame | None = None
         # Owned by the worker thread:
         self._trainer = None
@@ -85,6 +100,8 @@ class TrainingWorker(QObject):
         self.config = None  # config of the trainer the engine runs (read by tests)
         # A daemon thread: a wedged kernel can never keep the process alive at exit.
         self._thread = threading.Thread(target=self._loop, name="training-worker", daemon=True)
+        # Connected first, so it runs in the GUI thread just before the slots that draw.
+        self.frame_ready.connect(self._received)
 
     # -- GUI side --------------------------------------------------------------------
     def start(self) -> None:
@@ -125,18 +142,25 @@ class TrainingWorker(QObject):
         self._send("call", fn, fut)
         return fut.result(timeout)
 
+    def _received(self, _frame) -> None:
+        """The GUI thread starts on a frame: the worker pauses (see DRAW_WAIT_SECONDS)."""
+        if self._pending and not self._received_at:
+            self._received_at = time.perf_counter()  # a float store: atomic
+
     def ack(self) -> None:
         """The GUI has drawn the last frame: the next one may be emitted."""
         with self._cond:
             if self._pending:
-                # Drawing gets at most half of the time: train at least as long as
-                # the last frame took to draw before sending the next one (and keep
-                # to max_fps when drawing is quick).
+                # Train at least TRAIN_PER_DRAW times as long as the frame took to
+                # draw before sending the next one, and keep to max_fps when
+                # drawing is quick.
                 now = time.perf_counter()
-                drawn = now - self._pending_since
-                self._frame_gap = min(max(self._min_frame_gap - drawn, drawn), 0.5)
+                drawn = now - self._received_at if self._received_at else 0.0
+                self._frame_gap = min(max(self._min_frame_gap - (now - self._pending_since),
+                                          TRAIN_PER_DRAW * drawn), MAX_FRAME_GAP_SECONDS)
                 self._frame_time = now
             self._pending = False
+            self._received_at = 0.0
             self._cond.notify()
 
     def stop(self, timeout: float = 1.0) -> bool:
@@ -151,15 +175,17 @@ class TrainingWorker(QObject):
 
     # -- worker thread -----------------------------------------------------------------
     def _should_stop(self) -> bool:
-        return self._interrupt
+        return self._interrupt or self._drawing()
 
     def _busy(self) -> bool:
         t = self._trainer
         return self._playing and t is not None and not t.finished
 
     def _drawing(self) -> bool:
-        """The GUI is still drawing the last frame (give it the interpreter)."""
-        return self._pending and time.perf_counter() - self._pending_since < DRAW_WAIT_SECONDS
+        """The GUI is drawing the last frame (give it the interpreter)."""
+        started = self._received_at
+        return (self._pending and bool(started)
+                and time.perf_counter() - started < DRAW_WAIT_SECONDS)
 
     def _loop(self) -> None:
         while True:
@@ -178,6 +204,7 @@ class TrainingWorker(QObject):
                     self._unsent = None
                     self._pending = True
                     self._pending_since = time.perf_counter()
+                    self._received_at = 0.0
             if unsent is not None:
                 self.frame_ready.emit(unsent)
             force = False
@@ -193,7 +220,7 @@ class TrainingWorker(QObject):
                 except Exception as err:  # noqa: BLE001
                     self._fail("train", err)
                     force = True
-            if force or (self._busy() and
+            if force or (self._busy() and not self._pending and
                          time.perf_counter() - self._frame_time >= self._frame_gap):
                 try:
                     self._publish(force)
@@ -248,11 +275,15 @@ class TrainingWorker(QObject):
         t = self._trainer
         speed = self._speed  # steps per second of training time alone
         n = max(1, min(20_000, int(speed * CHUNK_SECONDS))) if speed else 16
+        if speed and not self._pending:  # end the chunk when the next frame is due
+            left = self._frame_time + self._frame_gap - time.perf_counter()
+            n = min(n, max(1, int(speed * max(left, MIN_CHUNK_SECONDS))))
         if self._limit is not None:
             n = min(n, self._limit - t.step)
         if n > 0:
             t0 = time.perf_counter()
-            done = t.run(n, should_stop=self._should_stop, chunk=CHECK_EVERY)
+            per_call = max(CHECK_EVERY, min(4096, int(speed * KERNEL_SECONDS)))
+            done = t.run(n, should_stop=self._should_stop, chunk=per_call)
             if done:
                 # Size chunks by training time only: waits for the GUI must not
                 # shrink the chunks (fewer steps per frame, more frames, more waits).
@@ -300,4 +331,5 @@ class TrainingWorker(QObject):
                 return
             self._pending = True
             self._pending_since = now
+            self._received_at = 0.0
         self.frame_ready.emit(frame)

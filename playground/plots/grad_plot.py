@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from core.trainer import Snapshot
 from playground.plots import style
+from playground.plots.live_range import LiveRange, bounds
 
 FLOOR = 1e-30  # a zero norm (dead layer) still needs a place on a log axis
 
@@ -48,6 +49,9 @@ class GradPlot(pg.GraphicsLayoutWidget):
         self.stop_line.hide()
         self.curves: list[pg.PlotDataItem] = []
         self.layer_names: tuple[str, ...] = ()
+        self.lines_range = LiveRange(self.lines)
+        self.bars_range = LiveRange(self.bars_plot)
+        self._bar_style: tuple[list, list] = ([], [])
 
     def export_item(self):
         return self.ci
@@ -78,19 +82,31 @@ class GradPlot(pg.GraphicsLayoutWidget):
         self.stop_line.hide()
 
     def set_snapshot(self, snap: Snapshot) -> None:
+        self._draw(snap)
+        style.settle(self)
+
+    def _draw(self, snap: Snapshot) -> None:
         if snap.layer_names != self.layer_names:
             self.set_layers(snap.layer_names)
-        g = snap.grad_norms
+        # Following the run (not zoomed in): the envelope, one point pair per pixel.
+        n = style.buckets(self.lines) if self.lines_range.following(0) else 1 << 62
+        steps, env = style.envelope(snap.steps, snap.grad_norms, n)
         for i, c in enumerate(self.curves):
-            c.setData(snap.steps, g[:, i])
+            c.setData(steps, env[:, i])
+        self.lines_range.update(bounds(steps), bounds(env, log=True), grow_x=True)
+        g = snap.grad_norms
         if g.shape[0]:
             now = g[-1]
             ok = np.isfinite(now)
             logs = np.log10(np.maximum(np.where(ok, now, FLOOR), FLOOR))
             base = float(np.floor(min(logs.min(), 0.0) - 0.5))
-            self.bars.setOpts(x=np.arange(len(now)), y0=base, height=logs - base,
-                              brushes=[pg.mkBrush(style.color(i)) for i in range(len(now))],
-                              pens=[pg.mkPen(None)] * len(now))
+            n = len(now)
+            if len(self._bar_style[0]) != n:
+                self._bar_style = ([pg.mkBrush(style.color(i)) for i in range(n)],
+                                   [pg.mkPen(None)] * n)
+            self.bars.setOpts(x=np.arange(n), y0=base, height=logs - base,
+                              brushes=self._bar_style[0], pens=self._bar_style[1])
+            self.bars_range.update(y=(base, max(float(logs.max()), base + 1.0)))
         if snap.status == "diverged" and snap.stop_step is not None:
             self.stop_line.setPos(snap.stop_step)
             self.stop_line.show()

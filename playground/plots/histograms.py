@@ -4,20 +4,29 @@ activations collapse to zero or saturate layer by layer."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 
 from core.trainer import Histogram, Snapshot
 from playground.plots import style
 from playground.plots.grad_plot import short_name
+from playground.plots.live_range import LiveRange, bounds
 
 ROW = 0.9  # height of one ridge; rows are 1 apart, so ridges do not touch
+# Histograms change at every evaluation, i.e. on every frame of a fast run: ten
+# redraws a second show them evolve as well, for half the drawing time.
+MIN_INTERVAL = 0.1
+FLUSH_MS = 300  # the newest histograms are drawn once frames stop coming (pause)
 
 
 class Ridgeline:
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
         self.items: list[pg.PlotDataItem] = []
+        self.range = LiveRange(plot)
 
     def set_layers(self, names: tuple[str, ...]) -> None:
         for it in self.items:
@@ -43,6 +52,7 @@ class Ridgeline:
             peak = float(np.max(h.counts)) if h.counts.size else 0.0
             heights = h.counts / peak * ROW if peak > 0 else np.zeros_like(h.counts)
             it.setData(h.edges, heights + (n - 1 - i))
+        self.range.update(x=bounds(*(h.edges for h in hists)))
 
 
 class Histograms(pg.GraphicsLayoutWidget):
@@ -62,6 +72,12 @@ class Histograms(pg.GraphicsLayoutWidget):
         self.grads = Ridgeline(grads)
         self._names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._last: tuple = (None, None)  # histograms change only every eval_every steps
+        self._drawn_at = -np.inf
+        self._pending: Snapshot | None = None
+        self._flush = QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(FLUSH_MS)
+        self._flush.timeout.connect(self._draw_pending)
 
     def export_item(self):
         return self.ci
@@ -76,13 +92,32 @@ class Histograms(pg.GraphicsLayoutWidget):
         for it in self.acts.items + self.grads.items:
             it.clear()
         self._last = (None, None)
+        self._pending = None
+        self._flush.stop()
+        self._drawn_at = -np.inf
 
     def set_snapshot(self, snap: Snapshot) -> None:
         # The trainer hands out the same tuples until its next evaluation.
         if snap.act_hists is self._last[0] and snap.grad_hists is self._last[1]:
+            self._pending = None
             return
+        if time.perf_counter() - self._drawn_at < MIN_INTERVAL:
+            self._pending = snap
+            self._flush.start()
+            return
+        self._draw(snap)
+
+    def _draw_pending(self) -> None:
+        if self._pending is not None:
+            self._draw(self._pending)
+
+    def _draw(self, snap: Snapshot) -> None:
+        self._pending = None
+        self._flush.stop()
+        self._drawn_at = time.perf_counter()
         self._last = (snap.act_hists, snap.grad_hists)
         if snap.act_hists:
             self.acts.set_hists(snap.act_hists)
         if snap.grad_hists:
             self.grads.set_hists(snap.grad_hists)
+        style.settle(self)

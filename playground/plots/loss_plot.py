@@ -10,6 +10,12 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from core.trainer import Snapshot
 from playground.plots import style
+from playground.plots.live_range import LiveRange, bounds, merge
+
+# A thick validation curve with markers while its points can be told apart; beyond
+# this many, a thin line: pyqtgraph rebuilds every marker on each frame, and thick
+# lines are drawn segment by segment (together most of the cost of a long run).
+VAL_MARKERS_MAX = 100
 
 
 class LossPlot(QWidget):
@@ -29,10 +35,13 @@ class LossPlot(QWidget):
         self.legend = self.plot.addLegend(offset=(-8, 8), **style.LEGEND)
         self.train_curve = self.plot.plot(pen=pg.mkPen(style.PALETTE[0], width=1),
                                           name="train")
-        self.val_curve = self.plot.plot(pen=pg.mkPen(style.PALETTE[1], width=2),
+        self._val_pens = (pg.mkPen(style.PALETTE[1], width=1),
+                          pg.mkPen(style.PALETTE[1], width=2))
+        self.val_curve = self.plot.plot(pen=self._val_pens[1],
                                         symbol="o", symbolSize=4,
                                         symbolBrush=style.PALETTE[1], symbolPen=None,
                                         name="validation")
+        self._val_markers = True
         self.best_marker = self.plot.plot(pen=None, symbol="star", symbolSize=16,
                                           symbolBrush=style.EARLY_STOP, symbolPen="w")
         self.stop_line = pg.InfiniteLine(angle=90, movable=False,
@@ -45,6 +54,8 @@ class LossPlot(QWidget):
         self.plot.addItem(self.stop_line, ignoreBounds=True)
         self.stop_line.hide()
         self.ghosts: list[tuple[str, pg.PlotDataItem]] = []
+        self._ghost_bounds: list[tuple] = []  # (x, y linear, y log) of each ghost
+        self.range = LiveRange(self.plot)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 0)
@@ -65,6 +76,7 @@ class LossPlot(QWidget):
 
     def set_log(self, on: bool) -> None:
         self.plot.setLogMode(x=False, y=on)
+        self.plot.enableAutoRange(y=True)  # refit now; the next frame follows again
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
 
@@ -78,9 +90,29 @@ class LossPlot(QWidget):
         self.plot.enableAutoRange()  # the new run sets the scale, not the old one
 
     def set_snapshot(self, snap: Snapshot) -> None:
-        self.train_curve.setData(snap.steps, snap.train_loss)
+        self._draw(snap)
+        style.settle(self.widget)
+
+    def _draw(self, snap: Snapshot) -> None:
+        # Following the run (not zoomed in): the curves' envelopes, one point pair
+        # per pixel, instead of the whole history.
+        n = style.buckets(self.plot) if self.range.following(0) else 1 << 62
+        steps, train_loss = style.envelope(snap.steps, snap.train_loss, n)
+        self.train_curve.setData(steps, train_loss)
         finite = np.isfinite(snap.val_loss)
-        self.val_curve.setData(snap.eval_steps[finite], snap.val_loss[finite])
+        markers = int(np.count_nonzero(finite)) <= VAL_MARKERS_MAX
+        if markers != self._val_markers:
+            self._val_markers = markers
+            self.val_curve.setSymbol("o" if markers else None)
+            self.val_curve.setPen(self._val_pens[markers])
+        val_steps, val_loss = style.envelope(snap.eval_steps[finite], snap.val_loss[finite], n)
+        self.val_curve.setData(val_steps, val_loss)
+        log = self.log_box.isChecked()
+        x = bounds(steps, val_steps)
+        y = bounds(train_loss, val_loss, log=log)
+        for gx, gy, gy_log in self._ghost_bounds:
+            x, y = merge(x, gx), merge(y, gy_log if log else gy)
+        self.range.update(x, y, grow_x=True)
         if snap.status == self._status:
             return
         self._status = snap.status
@@ -116,6 +148,7 @@ class LossPlot(QWidget):
         ghost.setZValue(-5)  # behind the live run
         self.plot.addItem(ghost)
         self.ghosts.append((label, ghost))
+        self._ghost_bounds.append((bounds(x), bounds(y), bounds(y, log=True)))
         return True
 
     def clear_pins(self) -> None:
@@ -123,3 +156,4 @@ class LossPlot(QWidget):
             self.plot.removeItem(item)
             self.legend.removeItem(item)
         self.ghosts.clear()
+        self._ghost_bounds.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
@@ -21,6 +22,37 @@ GHOSTS = ["#9a9a9a", "#b59ad6", "#8fc1a9", "#d9a58b", "#8fb3d9", "#d9c28b"]
 def apply() -> None:
     """Global pyqtgraph options; idempotent, called before any plot is built."""
     pg.setConfigOptions(background="w", foreground="#333", antialias=False)
+
+
+def settle(view: pg.GraphicsView) -> None:
+    """Apply new data's consequences (auto-range, axes, transforms) now, not in the
+    paint: pyqtgraph does them when the view is about to paint, and every item they
+    touch asks for a second paint right after the first. Call after ``setData``."""
+    view.scene().prepareForPaint()
+
+
+def envelope(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """A long curve as its min/max envelope in ``buckets`` buckets: what pyqtgraph's
+    "peak" downsampling draws, computed once here instead of on the whole history
+    for every frame. Each bucket becomes its minimum and maximum at its first x;
+    the last (partial) bucket is kept as it is, so the newest point is exact. ``y``
+    may hold one curve per column. Curves of at most 2 * ``buckets`` points come
+    back unchanged."""
+    n = len(x)
+    if n <= 2 * buckets:
+        return x, y
+    b = -(-n // buckets)  # points per bucket
+    m = (n - 1) // b
+    head = m * b
+    yb = y[:head].reshape((m, b) + y.shape[1:])
+    pairs = np.stack([yb.min(axis=1), yb.max(axis=1)], axis=1)  # (m, 2, ...)
+    return (np.concatenate([np.repeat(x[:head:b], 2), x[head:]]),
+            np.concatenate([pairs.reshape((2 * m,) + y.shape[1:]), y[head:]]))
+
+
+def buckets(plot: pg.PlotItem) -> int:
+    """Envelope buckets for a plot: one per pixel of its width."""
+    return max(256, int(plot.getViewBox().width()))
 
 
 def color(i: int) -> str:
