@@ -41,14 +41,14 @@ KERNEL_SECONDS = 0.005
 # Python between GIL releases (the nogil kernels, every Qt call), PySide keeps
 # the GIL through every Qt call, painting included, and CPython hands it back
 # and forth only every switch interval when both want it: drawing and training
-# at the same time slows both down. The worker trains on until the GUI starts
-# on a frame (its receipt), pauses while the GUI draws, and resumes on ``ack()``
-# or after DRAW_WAIT_SECONDS at most.
-DRAW_WAIT_SECONDS = 0.25
+# at the same time slows both down. So the worker pauses from emitting a frame
+# until the GUI's ``ack()`` that it is drawn, or DRAW_WAIT_SECONDS at most.
+import os
+DRAW_WAIT_SECONDS = float(os.environ.get('OPG_DRAW_WAIT', 0.25))
 # Between frames the worker trains at least this many times as long as the GUI
 # took to draw the last one: drawing takes at most 1/4 of the time, and a GUI
 # that draws slowly gets fewer frames rather than slowing training down.
-TRAIN_PER_DRAW = 3.0
+TRAIN_PER_DRAW = float(os.environ.get('OPG_TPD', 3.0))
 # ... but a frame at least every this long: slow frames (the first ones after the
 # window opens, a resize) must not leave the display still for long.
 MAX_FRAME_GAP_SECONDS = 0.1
@@ -68,7 +68,7 @@ class TrainingWorker(QObject):
     frame_ready = Signal(object)  # Frame
     failed = Signal(str)  # a message for an error dialog
 
-    def __init__(self, parent: QObject | None = None, *, max_fps: float = 30.0,
+    def __init__(self, parent: QObject | None = None, *, max_fps: float = float(os.environ.get('OPG_FPS', 30.0)),
                  view_interval: float = 0.25) -> None:
         super().__init__(parent)
         self._min_frame_gap = 1.0 / max_fps
@@ -83,7 +83,6 @@ class TrainingWorker(QObject):
         self._stop = False
         self._pending = False  # a frame was emitted and not yet acknowledged
         self._pending_since = 0.0
-        self._received_at = 0.0  # when the GUI started on the pending frame (0: not yet)
         self._unsent: Frame | None = None
         # Owned by the worker thread:
         self._trainer = None
@@ -100,8 +99,6 @@ class TrainingWorker(QObject):
         self.config = None  # config of the trainer the engine runs (read by tests)
         # A daemon thread: a wedged kernel can never keep the process alive at exit.
         self._thread = threading.Thread(target=self._loop, name="training-worker", daemon=True)
-        # Connected first, so it runs in the GUI thread just before the slots that draw.
-        self.frame_ready.connect(self._received)
 
     # -- GUI side --------------------------------------------------------------------
     def start(self) -> None:
@@ -142,11 +139,6 @@ class TrainingWorker(QObject):
         self._send("call", fn, fut)
         return fut.result(timeout)
 
-    def _received(self, _frame) -> None:
-        """The GUI thread starts on a frame: the worker pauses (see DRAW_WAIT_SECONDS)."""
-        if self._pending and not self._received_at:
-            self._received_at = time.perf_counter()  # a float store: atomic
-
     def ack(self) -> None:
         """The GUI has drawn the last frame: the next one may be emitted."""
         with self._cond:
@@ -155,12 +147,11 @@ class TrainingWorker(QObject):
                 # draw before sending the next one, and keep to max_fps when
                 # drawing is quick.
                 now = time.perf_counter()
-                drawn = now - self._received_at if self._received_at else 0.0
-                self._frame_gap = min(max(self._min_frame_gap - (now - self._pending_since),
-                                          TRAIN_PER_DRAW * drawn), MAX_FRAME_GAP_SECONDS)
+                drawn = now - self._pending_since
+                self._frame_gap = min(max(self._min_frame_gap - drawn, TRAIN_PER_DRAW * drawn),
+                                      MAX_FRAME_GAP_SECONDS)
                 self._frame_time = now
             self._pending = False
-            self._received_at = 0.0
             self._cond.notify()
 
     def stop(self, timeout: float = 1.0) -> bool:
@@ -175,7 +166,7 @@ class TrainingWorker(QObject):
 
     # -- worker thread -----------------------------------------------------------------
     def _should_stop(self) -> bool:
-        return self._interrupt or self._drawing()
+        return self._interrupt
 
     def _busy(self) -> bool:
         t = self._trainer
@@ -183,9 +174,7 @@ class TrainingWorker(QObject):
 
     def _drawing(self) -> bool:
         """The GUI is drawing the last frame (give it the interpreter)."""
-        started = self._received_at
-        return (self._pending and bool(started)
-                and time.perf_counter() - started < DRAW_WAIT_SECONDS)
+        return self._pending and time.perf_counter() - self._pending_since < DRAW_WAIT_SECONDS
 
     def _loop(self) -> None:
         while True:
@@ -204,7 +193,6 @@ class TrainingWorker(QObject):
                     self._unsent = None
                     self._pending = True
                     self._pending_since = time.perf_counter()
-                    self._received_at = 0.0
             if unsent is not None:
                 self.frame_ready.emit(unsent)
             force = False
@@ -330,6 +318,5 @@ class TrainingWorker(QObject):
                 self._unsent = frame  # keep only the newest; sent after ack()
                 return
             self._pending = True
-            self._pending_since = now
-            self._received_at = 0.0
+            self._pending_since = time.perf_counter()  # drawing time starts now
         self.frame_ready.emit(frame)

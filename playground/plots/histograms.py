@@ -18,7 +18,7 @@ from playground.plots.live_range import LiveRange, bounds
 ROW = 0.9  # height of one ridge; rows are 1 apart, so ridges do not touch
 # Histograms change at every evaluation, i.e. on every frame of a fast run: ten
 # redraws a second show them evolve as well, for half the drawing time.
-MIN_INTERVAL = 0.1
+MIN_INTERVAL = float(__import__("os").environ.get("OPG_HIST", 0.1))
 FLUSH_MS = 300  # the newest histograms are drawn once frames stop coming (pause)
 
 

@@ -44,10 +44,13 @@ def envelope(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np
     b = -(-n // buckets)  # points per bucket
     m = (n - 1) // b
     head = m * b
-    yb = y[:head].reshape((m, b) + y.shape[1:])
-    pairs = np.stack([yb.min(axis=1), yb.max(axis=1)], axis=1)  # (m, 2, ...)
+    # One curve per row, each bucket a contiguous run: reductions along the last,
+    # contiguous axis are several times faster than across a middle one.
+    rows = np.ascontiguousarray(y[:head].reshape(head, -1).T).reshape(-1, m, b)
+    pairs = np.stack([rows.min(axis=2), rows.max(axis=2)], axis=2)  # (curves, m, 2)
+    env = pairs.reshape(-1, 2 * m).T.reshape((2 * m,) + y.shape[1:])
     return (np.concatenate([np.repeat(x[:head:b], 2), x[head:]]),
-            np.concatenate([pairs.reshape((2 * m,) + y.shape[1:]), y[head:]]))
+            np.concatenate([env, y[head:]]))
 
 
 def buckets(plot: pg.PlotItem) -> int:
