@@ -34,6 +34,10 @@ after it keeps the ratio honest on a machine whose speed drifts. Measured:
   last frame of a segment, per second) against the headless run right after it;
   the median of the segments' ratios. Target >= 70 %.
 
+``--tab NAME`` brings another tab of the window to the front while measuring
+(e.g. "Compare"): the live plots are then hidden, so none is painted, and the
+throughput shows what hidden plots cost.
+
 ``--no-window`` drives a bare ``playground.worker.TrainingWorker`` and
 acknowledges each frame as it arrives (a GUI that draws instantly): the worker's
 own share of the cost.
@@ -104,6 +108,14 @@ def set_playing(window, playing: bool) -> None:
     """The toolbar's Play/Pause action (what Space triggers), if not already so."""
     if window.session.playing != playing:
         window.controls.play.trigger()
+
+
+def show_tab(window, title: str) -> None:
+    tabs = window.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    if title not in titles:
+        raise SystemExit(f"error: no tab {title!r}; the tabs are {titles}")
+    tabs.setCurrentIndex(titles.index(title))
 
 
 def live_viewports(window) -> dict:
@@ -300,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="headless training after each GUI segment")
     p.add_argument("--no-window", action="store_true",
                    help="measure a bare TrainingWorker (no app window); frames are acked here")
+    p.add_argument("--tab", default=None,
+                   help="title of the window's tab to show while measuring (default: Training)")
     p.add_argument("--eval-every", type=int, default=10,
                    help="training.eval_every of the run (default 10, as the app runs it)")
     p.add_argument("--json", default=None, help="write the results to this JSON file")
@@ -340,10 +354,14 @@ def main(argv: list[str] | None = None) -> int:
         open_session(app, window, path)
         frames = FrameProbe(worker, current_run=lambda: window.session.run_id)
         paints = PaintProbe(live_viewports(window))
+        if args.tab:
+            show_tab(window, args.tab)
 
         def play(on: bool) -> None:
             set_playing(window, on)
         mode = "app main window, File > Open, Play/Pause"
+        if args.tab:
+            mode += f", tab {args.tab!r} in front"
 
     lag = LagProbe()
     play(True)

@@ -43,12 +43,11 @@ KERNEL_SECONDS = 0.005
 # and forth only every switch interval when both want it: drawing and training
 # at the same time slows both down. So the worker pauses from emitting a frame
 # until the GUI's ``ack()`` that it is drawn, or DRAW_WAIT_SECONDS at most.
-import os
-DRAW_WAIT_SECONDS = float(os.environ.get('OPG_DRAW_WAIT', 0.25))
+DRAW_WAIT_SECONDS = 0.25
 # Between frames the worker trains at least this many times as long as the GUI
 # took to draw the last one: drawing takes at most 1/4 of the time, and a GUI
 # that draws slowly gets fewer frames rather than slowing training down.
-TRAIN_PER_DRAW = float(os.environ.get('OPG_TPD', 3.0))
+TRAIN_PER_DRAW = 3.0
 # ... but a frame at least every this long: slow frames (the first ones after the
 # window opens, a resize) must not leave the display still for long.
 MAX_FRAME_GAP_SECONDS = 0.1
@@ -68,7 +67,7 @@ class TrainingWorker(QObject):
     frame_ready = Signal(object)  # Frame
     failed = Signal(str)  # a message for an error dialog
 
-    def __init__(self, parent: QObject | None = None, *, max_fps: float = float(os.environ.get('OPG_FPS', 30.0)),
+    def __init__(self, parent: QObject | None = None, *, max_fps: float = 30.0,
                  view_interval: float = 0.25) -> None:
         super().__init__(parent)
         self._min_frame_gap = 1.0 / max_fps

@@ -21,7 +21,7 @@ def short_name(name: str) -> str:
     return "out" if name == "output" else name
 
 
-class GradPlot(pg.GraphicsLayoutWidget):
+class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
     title = "Gradient norms"
 
     def __init__(self, parent=None) -> None:
@@ -54,10 +54,12 @@ class GradPlot(pg.GraphicsLayoutWidget):
         self._bar_style: tuple[list, list] = ([], [])
 
     def export_item(self):
+        self.draw_pending()
         return self.ci
 
     def set_layers(self, names: tuple[str, ...]) -> None:
         """One curve per layer; rebuilt only when the architecture changes."""
+        self.drop_pending()
         self.lines.enableAutoRange()
         self.bars_plot.enableAutoRange()
         if names == self.layer_names:
@@ -81,7 +83,7 @@ class GradPlot(pg.GraphicsLayoutWidget):
         self.bars_plot.getAxis("bottom").setTicks([ticks])
         self.stop_line.hide()
 
-    def set_snapshot(self, snap: Snapshot) -> None:
+    def draw_snapshot(self, snap: Snapshot) -> None:
         self._draw(snap)
         style.settle(self)
 

@@ -18,7 +18,7 @@ from playground.plots.live_range import LiveRange, bounds
 ROW = 0.9  # height of one ridge; rows are 1 apart, so ridges do not touch
 # Histograms change at every evaluation, i.e. on every frame of a fast run: ten
 # redraws a second show them evolve as well, for half the drawing time.
-MIN_INTERVAL = float(__import__("os").environ.get("OPG_HIST", 0.1))
+MIN_INTERVAL = 0.1
 FLUSH_MS = 300  # the newest histograms are drawn once frames stop coming (pause)
 
 
@@ -55,7 +55,7 @@ class Ridgeline:
         self.range.update(x=bounds(*(h.edges for h in hists)))
 
 
-class Histograms(pg.GraphicsLayoutWidget):
+class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
     title = "Histograms"
 
     def __init__(self, parent=None) -> None:
@@ -80,9 +80,12 @@ class Histograms(pg.GraphicsLayoutWidget):
         self._flush.timeout.connect(self._draw_pending)
 
     def export_item(self):
+        self.draw_pending()
+        self._draw_pending()
         return self.ci
 
     def set_layers(self, hidden: tuple[str, ...], layers: tuple[str, ...]) -> None:
+        self.drop_pending()
         for p in (self.act_plot, self.grad_plot):
             p.enableAutoRange(x=True)
         if (hidden, layers) != self._names:
@@ -96,7 +99,7 @@ class Histograms(pg.GraphicsLayoutWidget):
         self._flush.stop()
         self._drawn_at = -np.inf
 
-    def set_snapshot(self, snap: Snapshot) -> None:
+    def draw_snapshot(self, snap: Snapshot) -> None:
         # The trainer hands out the same tuples until its next evaluation.
         if snap.act_hists is self._last[0] and snap.grad_hists is self._last[1]:
             self._pending = None

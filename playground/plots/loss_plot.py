@@ -18,7 +18,7 @@ from playground.plots.live_range import LiveRange, bounds, merge
 VAL_MARKERS_MAX = 100
 
 
-class LossPlot(QWidget):
+class LossPlot(style.LivePlot, QWidget):
     title = "Loss"
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -72,6 +72,7 @@ class LossPlot(QWidget):
         self._status = ""
 
     def export_item(self):
+        self.draw_pending()
         return self.plot
 
     def set_log(self, on: bool) -> None:
@@ -88,8 +89,9 @@ class LossPlot(QWidget):
         self.info.setText("")
         self._status = ""
         self.plot.enableAutoRange()  # the new run sets the scale, not the old one
+        self.drop_pending()
 
-    def set_snapshot(self, snap: Snapshot) -> None:
+    def draw_snapshot(self, snap: Snapshot) -> None:
         self._draw(snap)
         style.settle(self.widget)
 
@@ -139,6 +141,7 @@ class LossPlot(QWidget):
     # -- pinned runs ---------------------------------------------------------------------
     def pin(self, label: str) -> bool:
         """Keep the current training curve as a labelled ghost; False if nothing to pin."""
+        self.draw_pending()
         x, y = self.train_curve.xData, self.train_curve.yData
         if x is None or len(x) == 0:
             return False

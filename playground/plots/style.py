@@ -31,6 +31,40 @@ def settle(view: pg.GraphicsView) -> None:
     view.scene().prepareForPaint()
 
 
+class LivePlot:
+    """Mixin for the plots fed one snapshot per frame (list it before the Qt class).
+
+    ``set_snapshot`` draws at once while the plot is visible; while it is hidden
+    (another tab in front) only the newest snapshot is kept, and drawn when the
+    plot is shown again or its drawn data is needed (``draw_pending``). A plot
+    implements ``draw_snapshot``."""
+
+    _deferred = None
+
+    def set_snapshot(self, snap) -> None:
+        if not self.isVisible():
+            self._deferred = snap
+            return
+        self._deferred = None
+        self.draw_snapshot(snap)
+
+    def draw_snapshot(self, snap) -> None:
+        raise NotImplementedError
+
+    def draw_pending(self) -> None:
+        if self._deferred is not None:
+            snap, self._deferred = self._deferred, None
+            self.draw_snapshot(snap)
+
+    def drop_pending(self) -> None:
+        """A new run: what was kept for later belongs to the old one."""
+        self._deferred = None
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.draw_pending()
+
+
 def envelope(x: np.ndarray, y: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
     """A long curve as its min/max envelope in ``buckets`` buckets: what pyqtgraph's
     "peak" downsampling draws, computed once here instead of on the whole history
