@@ -52,6 +52,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import argparse  # noqa: E402
 import json  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -393,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
     else:
         worker.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
 
     result = summarize(lag, segments, paints, frames.failures)
     result.update(mode=mode, eval_every=args.eval_every,

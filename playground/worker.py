@@ -4,14 +4,17 @@ The GUI hands a freshly built trainer over with ``set_trainer`` and never
 touches it again; everything else (play, pause, step, live hyper-parameters,
 saving) is a command queued to the thread and executed between chunks of
 training. Chunks are sized to ~20 ms and the trainer checks ``should_stop``
-every few steps, so every command acts within a fraction of a second. The
-numba kernels release the GIL, so the GUI stays responsive meanwhile.
+between compiled calls of a few milliseconds, so every command acts within a
+fraction of a second. The numba kernels release the GIL, so the GUI stays
+responsive meanwhile.
 
 Results flow back as immutable ``Frame``s (a Snapshot plus, for 2-D data, the
 network's output on the boundary grid) through ``frame_ready``, at most
-``max_fps`` per second and never more than one in flight: the worker waits for
-the GUI's ``ack()`` before emitting the next one and otherwise keeps only the
-newest, so a slow GUI sees fewer frames rather than a growing backlog.
+``max_fps`` per second and never more than one in flight: the worker pauses
+until the GUI's ``ack()`` that the frame is drawn, then trains at least
+TRAIN_PER_DRAW times as long as the drawing took before it publishes the next
+one, so a slow GUI sees fewer frames rather than a growing backlog or a slower
+training.
 """
 
 from __future__ import annotations
