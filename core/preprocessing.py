@@ -540,9 +540,16 @@ class _Whitening(Preprocessor):
         """``W^{-1}`` with ``x = W^{-1} z + mu`` (``None`` before fitting)."""
         return None if self._backward is None else self._backward.T.copy()
 
-    def _scales(self) -> tuple[np.ndarray, np.ndarray]:
+    def _after_state(self):
+        if self._state is None:
+            self._forward = self._backward = None
+            return
         s = np.sqrt(self._state["eigenvalues"] + self.eps)
-        return 1.0 / s, s
+        self._forward, self._backward = self._matrices(self._state["eigenvectors"], 1.0 / s, s)
+
+    def _matrices(self, U, inv_s, s) -> tuple[np.ndarray, np.ndarray]:
+        """(forward, backward) matrices acting on row vectors, from Cov = U diag(s²) Uᵀ."""
+        raise NotImplementedError
 
     def _transform(self, X):
         return (X - self._state["mean"]) @ self._forward
@@ -569,14 +576,9 @@ class PCAWhitening(_Whitening):
     name = "pca_whitening"
     describe = "PCA whitening: rotate to the principal axes and scale each to unit variance."
 
-    def _after_state(self):
-        if self._state is None:
-            self._forward = self._backward = None
-            return
-        inv_s, s = self._scales()
-        U = self._state["eigenvectors"]
-        self._forward = U * inv_s  # (x - mu) @ U diag(1/s) = rows of (diag(1/s) U^T (x - mu))
-        self._backward = s[:, None] * U.T
+    def _matrices(self, U, inv_s, s):
+        # (x - mu) @ U diag(1/s) = rows of (diag(1/s) U^T (x - mu))
+        return U * inv_s, s[:, None] * U.T
 
 
 @_register
@@ -596,16 +598,10 @@ class ZCAWhitening(_Whitening):
     name = "zca_whitening"
     describe = "ZCA whitening: Cov^-1/2 (x - mean); decorrelates while staying near the data."
 
-    def _after_state(self):
-        if self._state is None:
-            self._forward = self._backward = None
-            return
-        inv_s, s = self._scales()
-        U = self._state["eigenvectors"]
+    def _matrices(self, U, inv_s, s):
         fwd = (U * inv_s) @ U.T
         bwd = (U * s) @ U.T
-        self._forward = 0.5 * (fwd + fwd.T)
-        self._backward = 0.5 * (bwd + bwd.T)
+        return 0.5 * (fwd + fwd.T), 0.5 * (bwd + bwd.T)  # exactly symmetric
 
 
 # --------------------------------------------------------------------------- pipeline
