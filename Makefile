@@ -2,14 +2,25 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Extras installed into the venv. The default includes `parity` (torch, for the
+# PyTorch comparison tests); `make test EXTRAS=test` skips torch, and those tests
+# are then reported as skipped. Without a local CPU wheel, pip fetches torch from
+# PyPI, whose Linux build pulls in CUDA (several GB).
+EXTRAS ?= test,parity
+comma  := ,
+# One stamp per set of extras, so switching EXTRAS installs what is missing; each
+# is redone when pyproject.toml changes.
+STAMP  := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 .PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
+# The venv is created once; its creation does not count as a change of pyproject.
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[test]'
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 run: $(STAMP)

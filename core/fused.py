@@ -22,7 +22,7 @@ from core.network import Network
 from core.optimizers import apply_update
 
 LOSS_CODES = {"mse": 0, "bce_logits": 1, "softmax_ce": 2}
-OK, BAD_GRADIENT, BAD_WEIGHTS = 0, 1, 2
+OK, BAD_GRADIENT, BAD_WEIGHTS, BAD_LOSS = 0, 1, 2, 3
 
 # Columns of the per-layer table handed to the kernel.
 N_IN, N_OUT, ACT, BN, W, B, GAMMA, BETA, PRELU, RUN, START, STOP = range(12)
@@ -46,7 +46,7 @@ def _batch_views(work, work_off, meta, m, col):
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps, bn_mom,
                  noise, noise_off, gnoise, use_gnoise, opt_code, s0, s1, s2, scalars,
-                 loss_code, work, work_off, prev, out_loss, out_norms):
+                 loss_code, loss_limit, work, work_off, prev, out_loss, out_norms):
     n_steps = idx_start.shape[0] - 1
     n_layers = meta.shape[0]
     d = X.shape[1]
@@ -166,6 +166,8 @@ def _train_chunk(X, Yf, Yi, idx, idx_start, meta, params, grad, buffers, bn_eps,
             finite = finite and np.isfinite(norms[l])
         if not finite:
             return k, BAD_GRADIENT
+        if not loss <= loss_limit:
+            return k, BAD_LOSS
         if use_gnoise:
             for i in range(grad.shape[0]):
                 grad[i] += gnoise[k, i]
@@ -236,14 +238,19 @@ class FusedStepper:
 
     def run(self, idx: np.ndarray, idx_start: np.ndarray,
             act_noise: list[list[np.ndarray | None]] | None, grad_noise: np.ndarray | None,
-            optimizer) -> tuple[int, int, np.ndarray, np.ndarray]:
+            optimizer, loss_limit: float = np.inf) -> tuple[int, int, np.ndarray, np.ndarray]:
         """Train one step per batch: step k uses rows ``idx[idx_start[k]:idx_start[k+1]]``.
         ``act_noise[k][l]`` is layer l's draw for step k (None for deterministic
         activations; ``act_noise`` None if no layer is stochastic), ``grad_noise``
-        (K, P) or None. Returns (steps done, status, losses (done,), norms (done, L))."""
+        (K, P) or None. A step whose loss exceeds ``loss_limit`` stops the chunk before
+        its update (BAD_LOSS). Returns (steps done, status, losses (done,), norms (done, L)).
+
+        The kernel does no bounds checks, so the batch plan is checked here first.
+        """
         net = self.net
         K = idx_start.size - 1
         L = len(net.blocks)
+        _check_plan(idx, idx_start, self.X.shape[0])
         self._work(int(np.diff(idx_start).max()) if K else 1)
         noise_off = np.full((K, L), -1, dtype=np.int64)
         pieces, total = [], 0
@@ -261,10 +268,22 @@ class FusedStepper:
         done, status = _train_chunk(
             self.X, self.Yf, self.Yi, idx, idx_start, self.meta, net.params, net.grad,
             net.buffers, net.spec.bn_eps, net.spec.bn_momentum, noise, noise_off, gnoise,
-            grad_noise is not None, code, s0, s1, s2, scalars, self.loss_code, self.work,
+            grad_noise is not None, code, s0, s1, s2, scalars, self.loss_code,
+            float(loss_limit), self.work,
             self.work_off, self.prev, out_loss, out_norms)
         optimizer.advance(done)
         return done, status, out_loss[:done], out_norms[:done]
+
+
+def _check_plan(idx: np.ndarray, idx_start: np.ndarray, n_rows: int) -> None:
+    """Every index the kernel gathers lies inside the data (a bad one would read, or
+    train on, memory past the end)."""
+    if idx.dtype != np.int64 or idx_start.dtype != np.int64 or idx_start.size < 1:
+        raise ValueError("batch plan must be int64 indices and start offsets")
+    if idx_start[0] != 0 or idx_start[-1] != idx.size or np.any(np.diff(idx_start) < 1):
+        raise ValueError("batch plan offsets must rise from 0 to the number of indices")
+    if idx.size and (idx.min() < 0 or idx.max() >= n_rows):
+        raise ValueError(f"batch plan holds a row index outside 0..{n_rows - 1}")
 
 
 def _offset(base: np.ndarray, view: np.ndarray) -> int:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from core import limits
+
 
 class Series:
     """Fixed columns of float64, ``capacity`` rows at most, decimated by halving."""
 
-    def __init__(self, columns: dict[str, int], capacity: int = 20_000) -> None:
+    def __init__(self, columns: dict[str, int],
+                 capacity: int = limits.HISTORY_CAPACITY) -> None:
         if capacity < 2 or capacity % 2:
             raise ValueError("capacity must be an even number >= 2")
         self.columns = dict(columns)  # name -> width
@@ -43,9 +46,10 @@ class Series:
 
     def extend(self, **columns) -> None:
         """``append`` of many rows at once (arrays with one row per append)."""
-        cols = {k: np.asarray(v, dtype=np.float64).reshape(len(v), -1)
-                for k, v in columns.items()}
-        n = len(next(iter(cols.values())))
+        n = len(next(iter(columns.values())))
+        if n == 0:  # a chunk whose first step diverged records nothing
+            return
+        cols = {k: np.asarray(v, dtype=np.float64).reshape(n, -1) for k, v in columns.items()}
         i = 0
         while i < n:
             first = i + (-self.appended) % self.stride  # next row this stride records
@@ -59,9 +63,11 @@ class Series:
                 self.appended += n - i
                 return
             # full: thin out exactly as ``append`` does, then go on from the row
-            # that did not fit (which the doubled stride records).
-            self.appended += take[room] - i
-            i = int(take[room])
+            # that did not fit (which the doubled stride records). Counters stay
+            # Python ints: they go into session.json.
+            nxt = int(take[room])
+            self.appended += nxt - i
+            i = nxt
             for arr in self._data.values():
                 half = arr[::2].copy()
                 arr[: half.shape[0]] = half
@@ -79,27 +85,48 @@ class Series:
         return self.column(name)[-1]
 
     def state_dict(self, prefix: str) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {"stride": self.stride, "appended": self.appended, "size": self.size,
-                "capacity": self.capacity, "columns": self.columns}
+        meta = {"stride": int(self.stride), "appended": int(self.appended),
+                "size": int(self.size), "capacity": int(self.capacity),
+                "columns": {k: int(w) for k, w in self.columns.items()}}
         arrays = {f"{prefix}.{k}": v[: self.size].copy() for k, v in self._data.items()}
         return meta, arrays
 
     def load_state_dict(self, prefix: str, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Restore ``state_dict``; ValueError naming the field if the state is impossible
+        or would lift this series' capacity (a file must not raise the memory bound)."""
+        if not isinstance(meta, dict) or not isinstance(meta.get("columns"), dict):
+            raise ValueError(f"history '{prefix}' is not a valid history record")
         if dict(meta["columns"]) != self.columns:
             raise ValueError(f"history '{prefix}' has columns {meta['columns']}, "
                              f"expected {self.columns}")
-        size, capacity = int(meta["size"]), int(meta["capacity"])
-        if not 0 <= size <= capacity or capacity < 2 or capacity % 2:
-            raise ValueError(f"history '{prefix}' has an impossible size")
+        capacity = _count(meta, "capacity", prefix, 2, self.capacity)
+        size = _count(meta, "size", prefix, 0, capacity)
+        stride = _count(meta, "stride", prefix, 1, 2**62)
+        appended = _count(meta, "appended", prefix, 0, limits.MAX_STEPS)
+        if capacity % 2 or stride & (stride - 1):
+            raise ValueError(f"history '{prefix}': capacity must be even and stride a "
+                             f"power of two, got {capacity} and {stride}")
+        if size > appended or size < min(appended, 1):
+            raise ValueError(f"history '{prefix}': {size} rows cannot come from "
+                             f"{appended} appends")
         data = {}
         for k, w in self.columns.items():
-            arr = np.asarray(arrays[f"{prefix}.{k}"], dtype=np.float64).reshape(-1, w)
-            if arr.shape[0] != size:
-                raise ValueError(
-                    f"history '{prefix}.{k}' holds {arr.shape[0]} rows, expected {size}")
+            arr = arrays.get(f"{prefix}.{k}")
+            if (not isinstance(arr, np.ndarray) or arr.dtype != np.float64
+                    or arr.shape not in ((size, w), (size,) if w == 1 else ())):
+                raise ValueError(f"history '{prefix}.{k}' must be float64 of {size} rows "
+                                 f"and {w} column(s)")
             buf = np.zeros((capacity, w))
-            buf[:size] = arr
+            buf[:size] = arr.reshape(size, w)
             data[k] = buf
         self.capacity, self.size = capacity, size
-        self.stride, self.appended = int(meta["stride"]), int(meta["appended"])
+        self.stride, self.appended = stride, appended
         self._data = data
+
+
+def _count(meta: dict, key: str, prefix: str, lo: int, hi: int) -> int:
+    v = meta.get(key)
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise ValueError(f"history '{prefix}' field '{key}' must be an integer in "
+                         f"{lo}..{hi}, got {v!r}"[:300])
+    return v

@@ -20,14 +20,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core import activations as act
-from core import datasets, experiment, fused, optimizers
+from core import datasets, experiment, fused, limits, optimizers, trainer_state
 from core.config import OptimizerConfig, SessionConfig
 from core.fused import FusedStepper
 from core.history import Series
 from core.network import Network
 
 HIST_BINS = 40
-TRAJECTORY_FLOATS = 4_000_000  # 32 MB at most for the recorded weight trajectory
+TRAJECTORY_FLOATS = limits.TRAJECTORY_FLOATS
+# The divergence rule: a run diverges when its loss, a gradient norm or a weight
+# becomes non-finite, or when a step's training loss exceeds DIVERGENCE_FACTOR
+# times the initial loss L0 (the loss on the whole training split, evaluation
+# mode, before the first step; at least LOSS_FLOOR): e.g. SGD at lr 1e3 on the
+# spiral goes 0.69 -> 4400 in three steps and never turns non-finite.
+DIVERGENCE_FACTOR = 1000.0
+LOSS_FLOOR = 1e-3
+LOSS_ROWS = 4096
 STATUSES = ("ready", "running", "early_stopped", "diverged")
 
 
@@ -70,7 +78,7 @@ class Trainer:
     """Mini-batch training of ``config`` (a validated ``SessionConfig``)."""
 
     def __init__(self, config: SessionConfig, *, raw: datasets.Dataset | None = None,
-                 history_capacity: int = 20_000) -> None:
+                 history_capacity: int = limits.HISTORY_CAPACITY) -> None:
         self.config = config
         self.data = experiment.prepare_data(config, raw)
         spec = experiment.network_spec(config, self.data.train)
@@ -96,10 +104,11 @@ class Trainer:
         self.evals = Series({"step": 1, "val_loss": 1, "val_acc": 1, "train_acc": 1,
                              "update_ratio": n_layers}, history_capacity)
         # Weights every evaluation, for the loss landscape's PCA plane; capped in bytes.
-        cap = max(2, min(256, TRAJECTORY_FLOATS // max(self.network.params.size, 1)) // 2 * 2)
+        cap = max(2, min(limits.MAX_TRAJECTORY_ROWS, TRAJECTORY_FLOATS // max(self.network.params.size, 1)) // 2 * 2)
         self.traj = Series({"step": 1, "params": self.network.params.size}, cap)
         self.traj.append(step=0, params=self.network.params)
         self._stepper: FusedStepper | None = None
+        self.loss_limit: float | None = None  # set at the first step (divergence rule)
         # Steps need per-step draws besides the batch (noise): plan them one by one.
         self._random_per_step = config.training.grad_noise.enabled or any(
             b.activation and act.ACTIVATIONS.get(b.activation).stochastic
@@ -111,13 +120,15 @@ class Trainer:
         self._hists: dict[str, tuple[Histogram, ...]] | None = {"act": (), "grad": ()}
 
     # -- batches ------------------------------------------------------------------
-    def available(self) -> np.ndarray:
-        """Training indices usable in the current epoch (all, or the curriculum's easiest)."""
+    def available(self, epoch: int | None = None) -> np.ndarray:
+        """Training indices usable in ``epoch`` (default: the current one): all, or the
+        curriculum's easiest fraction."""
         n = self.data.train.X.shape[0]
         cur = self.config.training.curriculum
         if not cur.enabled:
             return np.arange(n)
-        frac = cur.start_fraction + (1.0 - cur.start_fraction) * self.epoch / cur.epochs_to_full
+        epoch = self.epoch if epoch is None else epoch
+        frac = cur.start_fraction + (1.0 - cur.start_fraction) * epoch / cur.epochs_to_full
         k = max(2, int(np.ceil(min(1.0, frac) * n)))
         return np.argsort(self.data.difficulty, kind="stable")[:k]
 
@@ -247,7 +258,7 @@ class Trainer:
             draws, gnoise = None, None
         self._last_batch = idx[starts[-2]:starts[-1]]
         done, status, loss, norms = self._stepper.run(idx, starts, draws, gnoise,
-                                                      self.optimizer)
+                                                      self.optimizer, self._limit())
         self.steps.extend(step=np.arange(self.step + 1, self.step + done + 1),
                           epoch=epochs[:done], loss=loss, grad_norm=norms)
         self.step += done
@@ -255,7 +266,37 @@ class Trainer:
             self._diverge("loss or gradient became non-finite")
         elif status == fused.BAD_WEIGHTS:
             self._diverge("weights became non-finite")
+        elif status == fused.BAD_LOSS:
+            self._diverge(self._explosion_message())
         return done
+
+    def divergence_limit(self, initial_loss: float) -> float:
+        """The training loss above which a step counts as diverged (see DIVERGENCE_FACTOR)."""
+        if not np.isfinite(initial_loss):
+            return np.inf  # the start is already broken; the non-finite checks apply
+        return DIVERGENCE_FACTOR * max(initial_loss, LOSS_FLOOR)
+
+    def _limit(self) -> float:
+        """The divergence limit, measured before the run's first step (no random draws,
+        so the run's numbers do not depend on it)."""
+        if self.loss_limit is None:
+            self.loss_limit = self.divergence_limit(self._full_train_loss())
+        return self.loss_limit
+
+    def _full_train_loss(self) -> float:
+        """L0 on (at most) the first LOSS_ROWS training rows: memory stays bounded."""
+        net = self.network
+        was = net.training
+        net.eval()
+        try:
+            with np.errstate(all="ignore"):
+                return float(net.loss(self.data.train.X[:LOSS_ROWS], self.y_train[:LOSS_ROWS]))
+        finally:
+            net.training = was
+
+    def _explosion_message(self) -> str:
+        return (f"the training loss exceeded {DIVERGENCE_FACTOR:g}\u00d7 the initial loss "
+                f"(limit {self.loss_limit:.4g})")
 
     def train_step(self) -> None:
         """One mini-batch step: forward, backward, optional gradient noise, update;
@@ -263,6 +304,7 @@ class Trainer:
         if self.finished:
             return
         self.status = "running"
+        limit = self._limit()  # before the forward pass: it uses the network's caches
         net = self.network
         self._planned = 0
         idx, draws, noise = self._draw_step()
@@ -272,6 +314,9 @@ class Trainer:
         norms = net.grad_norms()
         if not (np.isfinite(loss) and np.all(np.isfinite(norms))):
             self._diverge("loss or gradient became non-finite")
+            return
+        if not loss <= limit:
+            self._diverge(self._explosion_message())
             return
         if noise is not None:
             grad += noise
@@ -408,85 +453,12 @@ class Trainer:
     # -- state for session files --------------------------------------------------
     def state_dict(self) -> tuple[dict, dict[str, np.ndarray]]:
         """(JSON-able scalars, arrays) holding everything the next step depends on."""
-        meta = {
-            "step": self.step, "epoch": self.epoch, "status": self.status,
-            "stop_step": self.stop_step, "message": self.message, "pos": self._pos,
-            "bad_evals": self._bad_evals, "best_loss": float(self._best[0]),
-            "best_step": self._best[1],
-            "rng": self.rng.bit_generator.state,
-            "noise_rng": self.network.noise_rng.bit_generator.state,
-        }
-        arrays = {"params": self.network.params.copy(), "buffers": self.network.buffers.copy(),
-                  "order": self._order.copy()}
-        if self._fixed is not None:
-            arrays["fixed_order"] = self._fixed.copy()
-        if self._best[2] is not None:
-            arrays["best_params"] = self._best[2].copy()
-            arrays["best_buffers"] = self._best[3].copy()
-        opt = self.optimizer.state_dict()
-        meta["optimizer"] = {k: v for k, v in opt.items() if not isinstance(v, np.ndarray)}
-        arrays.update({f"opt.{k}": v for k, v in opt.items() if isinstance(v, np.ndarray)})
-        meta["history_steps"], a = self.steps.state_dict("hist_steps")
-        arrays.update(a)
-        meta["history_evals"], a = self.evals.state_dict("hist_evals")
-        arrays.update(a)
-        meta["trajectory"], a = self.traj.state_dict("traj")
-        arrays.update(a)
-        for kind, hists in self.histograms().items():
-            meta[f"{kind}_hists"] = len(hists)
-            for i, h in enumerate(hists):
-                arrays[f"{kind}_hist.{i}.counts"] = h.counts
-                arrays[f"{kind}_hist.{i}.edges"] = h.edges
-        return meta, arrays
+        return trainer_state.state_dict(self)
 
     def load_state_dict(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
-        """Restore a state from ``state_dict``; ValueError (and nothing changed) if it
-        does not fit this trainer's network."""
-        net = self.network
-        params = np.asarray(arrays["params"], dtype=np.float64)
-        buffers = np.asarray(arrays["buffers"], dtype=np.float64)
-        if params.shape != net.params.shape or buffers.shape != net.buffers.shape:
-            raise ValueError(
-                f"saved weights hold {params.size} parameters, the network has {net.params.size}")
-        opt_state = dict(meta["optimizer"])
-        opt_state.update({k[4:]: v for k, v in arrays.items() if k.startswith("opt.")})
-        optimizer = optimizers.create(opt_state.get("name", self.config.optimizer.name))
-        optimizer.load_state_dict(opt_state)
-        steps = Series(self.steps.columns, self.steps.capacity)
-        steps.load_state_dict("hist_steps", meta["history_steps"], arrays)
-        evals = Series(self.evals.columns, self.evals.capacity)
-        evals.load_state_dict("hist_evals", meta["history_evals"], arrays)
-        traj = Series(self.traj.columns, self.traj.capacity)
-        traj.load_state_dict("traj", meta["trajectory"], arrays)
-        rng = np.random.default_rng()
-        rng.bit_generator.state = meta["rng"]
-        noise_rng = np.random.default_rng()
-        noise_rng.bit_generator.state = meta["noise_rng"]
-        hists = {kind: tuple(Histogram(np.asarray(arrays[f"{kind}_hist.{i}.counts"]),
-                                       np.asarray(arrays[f"{kind}_hist.{i}.edges"]))
-                             for i in range(int(meta[f"{kind}_hists"])))
-                 for kind in ("act", "grad")}
-        if meta["status"] not in STATUSES:
-            raise ValueError(f"unknown run status {meta['status']!r}")
-        # Everything parsed: now commit, so a bad file never half-loads.
-        net.params[:] = params
-        net.buffers[:] = buffers
-        net.noise_rng = noise_rng
-        self.optimizer = optimizer
-        self.rng = rng
-        self.steps, self.evals, self.traj = steps, evals, traj
-        self.step, self.epoch = int(meta["step"]), int(meta["epoch"])
-        self.status, self.message = meta["status"], meta.get("message", "")
-        self.stop_step = meta.get("stop_step")
-        self._pos, self._bad_evals = int(meta["pos"]), int(meta["bad_evals"])
-        self._order = np.asarray(arrays["order"], dtype=np.int64)
-        self._fixed = (np.asarray(arrays["fixed_order"], dtype=np.int64)
-                       if "fixed_order" in arrays else None)
-        best_params = arrays.get("best_params")
-        self._best = (float(meta["best_loss"]), meta.get("best_step"),
-                      None if best_params is None else np.array(best_params),
-                      None if best_params is None else np.array(arrays["best_buffers"]))
-        self._hists, self._hist_values = hists, ([], [])
+        """Restore a state from ``state_dict``; ValueError naming the field (and nothing
+        changed) if it is damaged or does not fit this trainer."""
+        trainer_state.load_state_dict(self, meta, arrays)
 
     def set_optimizer_hyper(self, **hyper) -> None:
         """Change hyper-parameters live (the GUI's learning-rate slider); state is kept."""

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core import optimizers
-from core.optimizers import OPTIMIZERS, create
+from core.optimizers import MAX_SCALARS, OPTIMIZERS, create
 
 N = 37
 STEPS = 60
@@ -39,7 +39,7 @@ CUSTOM = {
     "adadelta": {"lr": 0.7, "rho": 0.85, "eps": 1e-4},
     "adam": {"lr": 0.02, "beta1": 0.8, "beta2": 0.95, "eps": 1e-5},
     "adamw": {"lr": 0.02, "beta1": 0.8, "beta2": 0.95, "eps": 1e-5, "weight_decay": 0.3},
-    "nadam": {"lr": 0.02, "beta1": 0.8, "beta2": 0.95, "eps": 1e-5},
+    "nadam": {"lr": 0.02, "beta1": 0.8, "beta2": 0.95, "eps": 1e-5, "momentum_decay": 0.01},
     "amsgrad": {"lr": 0.02, "beta1": 0.8, "beta2": 0.95, "eps": 1e-5},
 }
 
@@ -130,11 +130,16 @@ def ref_adamw(s, w, g, t, h):
 
 
 def ref_nadam(s, w, g, t, h):
+    # torch.optim.NAdam's single-tensor path: the schedule μ_t, the running product
+    # Π_t (state, starts at 1) and two separate subtractions, gradient first.
     _moments(s, w, g, h)
-    b1 = h["beta1"]
-    m_hat = s["m"] / (1 - b1**t)
-    b_hat = s["b"] / (1 - h["beta2"] ** t)
-    return w - h["lr"] * (b1 * m_hat + (1 - b1) * g / (1 - b1**t)) / (np.sqrt(b_hat) + h["eps"])
+    b1, psi, lr = h["beta1"], h["momentum_decay"], h["lr"]
+    mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))
+    mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+    s["prod"] = s.get("prod", 1.0) * mu
+    denom = np.sqrt(s["b"] / (1 - h["beta2"] ** t)) + h["eps"]
+    w = w - lr * (1 - mu) / (1 - s["prod"]) * g / denom
+    return w - lr * mu_next / (1 - s["prod"] * mu_next) * s["m"] / denom
 
 
 def ref_amsgrad(s, w, g, t, h):
@@ -209,6 +214,16 @@ def test_adagrad_and_rmsprop_closed_forms_for_a_constant_gradient():
         opt.step(w, g)
         expected -= 0.01 * 0.5 / math.sqrt((1 - 0.9**k) * 0.25 + 1e-8)  # E = (1−ρ^k)·g²
     np.testing.assert_allclose(w, expected, rtol=1e-13)
+
+
+def test_nadam_look_ahead_divides_by_one_minus_beta1_to_the_t_plus_1():
+    # A large ψ makes μ_t = β1 for every t. Step 1 then moves each weight by
+    # μ·(1 + β1·(1−β1)/(1−β1²))·sign(g) = μ·(1 + β1/(1+β1))·sign(g); the simple form
+    # with 1 − β1^t (the earlier version here) moved it by μ·(1 + β1)·sign(g).
+    g = np.array([3.0, -0.02, 250.0, -7.0])
+    w = np.zeros(4)
+    create("nadam", lr=0.01, beta1=0.9, momentum_decay=1e3).step(w, g)
+    np.testing.assert_allclose(w, -0.01 * (1 + 0.9 / 1.9) * np.sign(g), rtol=1e-6)
 
 
 def test_amsgrad_max_never_decreases_and_differs_from_adam():
@@ -353,6 +368,38 @@ def test_reset_forgets_state_and_keeps_hyper():
     assert opt.size == 3
 
 
+# ------------------------------------------------------------ fused plan / advance
+
+
+@pytest.mark.parametrize("done", [0, 7, 12])
+@pytest.mark.parametrize("name", ALL)
+def test_plan_then_advance_fewer_equals_single_steps(name, done):
+    # What the fused kernel does: plan 12 steps, run ``done`` of them through
+    # apply_update (a divergence may stop it early), then advance(done).
+    gs = gradient_sequence(seed=17, steps=30)
+    fused, single = create(name, **CUSTOM[name]), create(name, **CUSTOM[name])
+    w_fused, w_single = start_point(), start_point()
+    for g in gs[:5]:
+        fused.step(w_fused, g)
+        single.step(w_single, g)
+    code, states, scalars = fused.plan(N, 12)
+    assert scalars.shape == (12, MAX_SCALARS)
+    for k in range(done):
+        optimizers.apply_update(code, w_fused, gs[5 + k], *states, scalars[k])
+    fused.advance(done)
+    for g in gs[5 : 5 + done]:
+        single.step(w_single, g)
+    assert np.array_equal(w_fused, w_single)
+    a, b = fused.state_dict(), single.state_dict()
+    assert a.keys() == b.keys() and a["step"] == 5 + done
+    for k in a:
+        assert np.array_equal(a[k], b[k]), k
+    for g in gs[5 + done :]:  # and the next steps agree too
+        fused.step(w_fused, g)
+        single.step(w_single, g)
+    assert np.array_equal(w_fused, w_single)
+
+
 # -------------------------------------------------------------------- state dicts
 
 
@@ -409,6 +456,91 @@ def test_state_dict_holds_plain_values_and_copies(name):
         a[:] = 123.0
     for k in arrays:
         assert np.array_equal(fresh.state_dict()[k], snapshot[k])
+
+
+def _nadam_after(steps, **hyper):
+    opt = create("nadam", **{**CUSTOM["nadam"], **hyper})
+    w = start_point()
+    gs = gradient_sequence(seed=21, steps=40)
+    for g in gs[:steps]:
+        opt.step(w, g)
+    return opt, w, gs[steps:]
+
+
+def test_nadam_state_dict_holds_mu_product_and_reset_clears_it():
+    opt, _, _ = _nadam_after(20)
+    saved = opt.state_dict()
+    b1, psi = CUSTOM["nadam"]["beta1"], CUSTOM["nadam"]["momentum_decay"]
+    expected = 1.0
+    for t in range(1, 21):
+        expected *= b1 * (1 - 0.5 * 0.96 ** (t * psi))
+    assert type(saved["mu_product"]) is float and saved["mu_product"] == expected
+    json.dumps({k: v for k, v in saved.items() if not isinstance(v, np.ndarray)})
+    opt.reset()
+    assert opt.state_dict()["mu_product"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "drop", [("mu_product",), ("mu_product", "momentum_decay")], ids=["no-product", "old-format"]
+)
+def test_nadam_loads_a_state_without_mu_product(drop):
+    # The format saved before Nadam followed PyTorch has neither Π nor ψ: Π is rebuilt
+    # from the step count (with the loaded β1 and the current ψ), and the run goes on
+    # exactly as the uninterrupted one.
+    original, w, rest = _nadam_after(20)
+    saved = original.state_dict()
+    for k in drop:
+        del saved[k]
+    restored = create("nadam", momentum_decay=CUSTOM["nadam"]["momentum_decay"])
+    restored.load_state_dict(saved)
+    assert restored.hyper == original.hyper
+    assert restored.state_dict()["mu_product"] == original.state_dict()["mu_product"]
+    w_restored = w.copy()
+    for g in rest:
+        original.step(w, g)
+        restored.step(w_restored, g)
+    assert np.array_equal(w, w_restored)
+
+    # Without its ψ an old state takes the loading optimizer's ψ (here the default).
+    fresh = create("nadam")
+    fresh.load_state_dict({k: v for k, v in saved.items() if k != "momentum_decay"})
+    assert fresh.hyper["momentum_decay"] == 0.004
+
+
+@pytest.mark.parametrize(
+    ("beta1", "psi"), [(0.9, 0.004), (0.999999, 0.0), (0.999999, 0.02), (0.99, 1e3), (0.0, 0.004)]
+)
+def test_nadam_rebuilds_mu_product_for_any_step_count(beta1, psi):
+    # Π_t is rebuilt in a bounded loop (it underflows to 0, or μ_t reaches β1 and the
+    # rest is β1^k), so a state at step 10^12 loads at once.
+    hyper = {"beta1": beta1, "momentum_decay": psi}
+    for t in (1, 3000, 60_000, 10**12):
+        saved = create("nadam", **hyper).state_dict()
+        saved.update(step=t, m=np.zeros(3), b=np.zeros(3))
+        del saved["mu_product"]
+        opt = create("nadam")
+        opt.load_state_dict(saved)
+        prod = opt.state_dict()["mu_product"]
+        assert 0.0 <= prod < 1.0
+        if t <= 60_000:
+            naive = 1.0
+            for i in range(1, t + 1):
+                naive *= beta1 * (1 - 0.5 * 0.96 ** (i * psi))
+            assert prod == pytest.approx(naive, rel=1e-9, abs=1e-300)
+        w = np.ones(3)
+        opt.step(w, np.ones(3))
+        assert np.all(np.isfinite(w))
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan"), float("inf"), "0.5", True, None])
+def test_nadam_rejects_a_damaged_mu_product(bad):
+    saved = _nadam_after(5)[0].state_dict()
+    saved["mu_product"] = bad
+    opt = create("nadam", lr=0.5)
+    with pytest.raises(ValueError, match="mu_product"):
+        opt.load_state_dict(saved)
+    assert opt.hyper["lr"] == 0.5 and opt.step_count == 0 and opt.size is None
+    assert opt.state_dict()["mu_product"] == 1.0
 
 
 def test_state_dict_before_first_step_round_trips():
@@ -473,6 +605,9 @@ def test_unknown_optimizer_names_it_and_the_choices():
         ("adagrad", {"eps": 0.0}, r"eps must be a finite number > 0"),
         ("adam", {"eps": -1e-8}, r"eps must be a finite number > 0"),
         ("adamw", {"weight_decay": -0.01}, r"weight_decay must be"),
+        ("nadam", {"momentum_decay": -1e-3}, r"momentum_decay must be a finite number >= 0"),
+        ("nadam", {"momentum_decay": float("inf")}, r"momentum_decay must be a finite number"),
+        ("adam", {"momentum_decay": 0.004}, r"unknown hyper-parameter 'momentum_decay'"),
     ],
 )
 def test_bad_hyper_parameters(name, hyper, match):
@@ -608,6 +743,9 @@ def test_standard_defaults():
     assert create("adadelta").hyper["lr"] == 1.0
     assert create("rmsprop").hyper == {"lr": 0.001, "rho": 0.9, "eps": 1e-8}
     assert create("adam").hyper == {"lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    assert create("nadam").hyper == {
+        "lr": 0.002, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "momentum_decay": 0.004
+    }
 
 
 def test_kernels_are_nogil_without_fastmath():
@@ -621,12 +759,25 @@ def test_kernels_are_nogil_without_fastmath():
 # ------------------------------------------------------------------------ PyTorch
 
 
-@pytest.mark.parametrize(
-    "name", ["sgd", "momentum", "nesterov", "adadelta", "adam", "adamw", "amsgrad"]
-)
-def test_matches_pytorch(name):
+@pytest.fixture
+def torch64():
+    """torch with float64 as the default dtype, restored afterwards. NAdam keeps its
+    running product Π_t in a tensor of the default dtype; in float32 it would carry
+    ~1e-7 relative error into every step."""
     torch = pytest.importorskip("torch")
-    hyper = CUSTOM[name]
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield torch
+    torch.set_default_dtype(before)
+
+
+@pytest.mark.parametrize(
+    "name", ["sgd", "momentum", "nesterov", "adadelta", "adam", "adamw", "nadam", "amsgrad"]
+)
+@pytest.mark.parametrize("custom", [False, True], ids=["defaults", "custom"])
+def test_matches_pytorch(name, custom, torch64):
+    torch = torch64
+    hyper = CUSTOM[name] if custom else {}
     h = {**OPTIMIZERS.get(name).defaults, **hyper}
     p = torch.tensor(start_point(), dtype=torch.float64, requires_grad=True)
     kw = {"lr": h["lr"], "foreach": False}
@@ -642,14 +793,32 @@ def test_matches_pytorch(name):
             opt_t = torch.optim.AdamW(
                 [p], betas=betas, eps=h["eps"], weight_decay=h["weight_decay"], **kw
             )
+        elif name == "nadam":
+            opt_t = torch.optim.NAdam(
+                [p], betas=betas, eps=h["eps"], momentum_decay=h["momentum_decay"], **kw
+            )
         else:
             opt_t = torch.optim.Adam(
                 [p], betas=betas, eps=h["eps"], amsgrad=name == "amsgrad", **kw
             )
     ours = create(name, **hyper)
     w = start_point()
-    for g in gradient_sequence(seed=13, steps=50):
+    for g in gradient_sequence(seed=13, steps=STEPS):
         ours.step(w, g)
         p.grad = torch.from_numpy(g.copy())
         opt_t.step()
-        np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(w, p.detach().numpy(), rtol=1e-12, atol=1e-12)
+    assert ours.step_count == STEPS
+    if name == "nadam":
+        assert ours.state_dict()["mu_product"] == opt_t.state[p]["mu_product"].item()
+
+
+def test_nadam_defaults_are_pytorchs(torch64):
+    import inspect
+
+    sig = inspect.signature(torch64.optim.NAdam).parameters
+    h = create("nadam").hyper
+    assert (h["lr"], h["eps"], h["momentum_decay"]) == (
+        sig["lr"].default, sig["eps"].default, sig["momentum_decay"].default
+    )
+    assert (h["beta1"], h["beta2"]) == sig["betas"].default

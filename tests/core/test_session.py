@@ -68,7 +68,7 @@ def _corruptions(good: bytes):
     unknown_opt["config"]["optimizer"]["name"] = "lion"
     return {
         "truncated zip": (good[: len(good) // 2], "damaged or truncated"),
-        "invalid JSON inside": (rezip(b"{not json"), "not valid JSON"),
+        "invalid JSON inside": (rezip(b"{not json"), "invalid JSON in session.json"),
         "foreign zip": (rezip(b"{}", None, name="word/document.xml"),
                         "no session.json"),
         "future version": (rezip(json.dumps(future)), "newer version"),
@@ -104,7 +104,7 @@ def test_bad_session_files_give_one_clear_error_and_stay_untouched(trained, tmp_
     ('{"schema_version": 99}', "newer version"),
     ('[1, 2]', "not an object"),
     ('{"title": "x"}', "no schema_version"),
-    ('{"schema_version": 2,', "invalid JSON at line 1"),
+    ('{"schema_version": 2,', "invalid JSON in the config at line 1"),
 ])
 def test_bad_json_configs_name_the_problem(tmp_path, text, match):
     p = tmp_path / "c.json"
