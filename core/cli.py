@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core import limits
+
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
 
 
@@ -28,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None,
                    help="write the metric history here (.csv or .json by extension)")
     p.add_argument("--save", default=None, help="save the trained session here (.opg)")
+    p.add_argument("--allow-data-outside", action="store_true",
+                   help="let the session read a CSV outside its own folder (by default "
+                        "refused: a shared file must not read, and embed, your other files)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -47,11 +52,11 @@ def run_command(argv: list[str]) -> int:
     from core.session import SessionError, load_session, save_session
 
     try:
-        if args.steps is not None and args.steps < 0:
-            raise ValueError(f"--steps must be >= 0, got {args.steps}")
+        if args.steps is not None and not 0 <= args.steps <= limits.MAX_STEPS:
+            raise ValueError(f"--steps must lie in 0..{limits.MAX_STEPS}, got {args.steps}")
         if args.out and Path(args.out).suffix.lower() not in (".csv", ".json"):
             raise ValueError(f"--out must end in .csv or .json, got {args.out}")
-        loaded = load_session(args.session)
+        loaded = load_session(args.session, allow_data_outside=args.allow_data_outside)
         trainer = loaded.trainer()
     except (SessionError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)

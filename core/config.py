@@ -14,11 +14,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core import limits
+
 SCHEMA_VERSION = 2
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    # strict: a boolean is never a number (``"lr": true`` is not 1.0), a string
+    # never a number, a float never a count.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False,
+                              strict=True)
 
 
 class PreprocessStep(_Model):
@@ -46,11 +51,11 @@ class DataConfig(_Model):
     """Which data, how much, how noisy, how split and how preprocessed."""
 
     name: str = Field(default="spiral", description="data set name, or 'csv' for a user file")
-    n_samples: int = Field(default=400, ge=4, le=200_000)
+    n_samples: int = Field(default=400, ge=limits.MIN_SAMPLES, le=limits.MAX_SAMPLES)
     noise: float = Field(default=0.1, ge=0.0, le=10.0)
     options: dict[str, float | int | str] = Field(default_factory=dict)
-    csv_path: str | None = None
-    label_column: str | None = None
+    csv_path: str | None = Field(default=None, max_length=4096)
+    label_column: str | None = Field(default=None, max_length=limits.MAX_TEXT)
     val_ratio: float = Field(default=0.2, ge=0.0, le=0.9)
     preprocessing: list[PreprocessStep] = Field(default_factory=list)
 
@@ -86,10 +91,11 @@ class NetworkConfig(_Model):
         for i, w in enumerate(v):
             if w < 1:
                 raise ValueError(f"width of hidden layer {i + 1} must be at least 1, got {w}")
-            if w > 4096:
-                raise ValueError(f"width of hidden layer {i + 1} must be at most 4096, got {w}")
-        if len(v) > 64:
-            raise ValueError(f"at most 64 hidden layers, got {len(v)}")
+            if w > limits.MAX_WIDTH:
+                raise ValueError(f"width of hidden layer {i + 1} must be at most "
+                                 f"{limits.MAX_WIDTH}, got {w}")
+        if len(v) > limits.MAX_HIDDEN_LAYERS:
+            raise ValueError(f"at most {limits.MAX_HIDDEN_LAYERS} hidden layers, got {len(v)}")
         return v
 
     @field_validator("activation")
@@ -148,7 +154,7 @@ class CurriculumConfig(_Model):
 
     enabled: bool = False
     start_fraction: float = Field(default=0.3, gt=0.0, le=1.0)
-    epochs_to_full: int = Field(default=10, ge=1)
+    epochs_to_full: int = Field(default=10, ge=1, le=limits.MAX_STEPS)
 
 
 class EarlyStoppingConfig(_Model):
@@ -156,7 +162,7 @@ class EarlyStoppingConfig(_Model):
     ``patience`` evaluations in a row; optionally restore the best weights."""
 
     enabled: bool = False
-    patience: int = Field(default=10, ge=1)
+    patience: int = Field(default=10, ge=1, le=limits.MAX_STEPS)
     min_delta: float = Field(default=0.0, ge=0.0)
     restore_best: bool = True
 
@@ -171,14 +177,16 @@ class GradNoiseConfig(_Model):
 
 
 class TrainingConfig(_Model):
-    batch_size: int = Field(default=32, ge=1, le=100_000)
-    steps: int = Field(default=2000, ge=1, description="default length of a headless run")
+    batch_size: int = Field(default=32, ge=1, le=limits.MAX_BATCH)
+    steps: int = Field(default=2000, ge=1, le=limits.MAX_STEPS,
+                       description="default length of a headless run")
     shuffle: Literal["epoch", "fixed", "sorted"] = "epoch"
     curriculum: CurriculumConfig = Field(default_factory=CurriculumConfig)
     early_stopping: EarlyStoppingConfig = Field(default_factory=EarlyStoppingConfig)
     grad_noise: GradNoiseConfig = Field(default_factory=GradNoiseConfig)
-    eval_every: int = Field(default=10, ge=1, description="steps between validation metrics")
-    seed: int = Field(default=0, ge=0, lt=2**63)
+    eval_every: int = Field(default=10, ge=1, le=limits.MAX_STEPS,
+                            description="steps between validation metrics")
+    seed: int = Field(default=0, ge=0, le=limits.MAX_SEED)
 
 
 class SessionConfig(_Model):
@@ -203,7 +211,48 @@ class SessionConfig(_Model):
             raise ValueError("early stopping needs a validation split: set data.val_ratio > 0")
         if self.network.batch_norm and self.training.batch_size < 2:
             raise ValueError("batch normalization needs a batch size of at least 2")
+        check_memory(self)
         return self
+
+
+def memory_estimate(config: SessionConfig, n_features: int | None = None,
+                    n_outputs: int = 1) -> dict[str, int]:
+    """Bytes a run of ``config`` needs, by part (a slight over-estimate).
+
+    parameters: the weights and the vectors of their size (gradient, the copy
+    before each update, up to three optimizer states, the best weights, the
+    trajectory's rows are capped separately); activations: four arrays per
+    hidden unit for a training batch and for the validation forward pass;
+    data: the raw, split and preprocessed copies of the inputs. ``n_features``
+    defaults to the data set's documented input size (1 for a CSV, whose width
+    is only known once it is read)."""
+    from core.datasets import DATASETS
+
+    d = config.data
+    if n_features is None:
+        n_features = 1 if d.name == "csv" else DATASETS.get(d.name).info.n_features
+        n_features = int(d.options.get("dim", n_features))
+    widths = [n_features, *config.network.hidden, n_outputs]
+    n_params = sum(a * b + 3 * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+    units = sum(widths[1:])
+    n_val = int(d.n_samples * d.val_ratio) + 1
+    return {
+        "parameters": 8 * 8 * n_params,
+        "activations": 8 * 4 * units * (config.training.batch_size + n_val),
+        "data": 8 * 4 * d.n_samples * n_features,
+    }
+
+
+def check_memory(config: SessionConfig, n_features: int | None = None,
+                 n_outputs: int = 1) -> None:
+    """ValueError when ``memory_estimate`` exceeds ``limits.MAX_CONFIG_BYTES``."""
+    parts = memory_estimate(config, n_features, n_outputs)
+    total = sum(parts.values())
+    if total > limits.MAX_CONFIG_BYTES:
+        detail = ", ".join(f"{k} {v / 2**20:,.0f} MiB" for k, v in parts.items())
+        raise ValueError(f"this config needs about {total / 2**30:,.1f} GiB ({detail}), more "
+                         f"than the {limits.MAX_CONFIG_BYTES / 2**30:g} GiB limit; use fewer "
+                         "or narrower layers, a smaller batch or fewer samples")
 
 
 def format_validation_error(err: ValidationError) -> str:
@@ -212,6 +261,10 @@ def format_validation_error(err: ValidationError) -> str:
     for e in err.errors():
         where = ".".join(str(p) for p in e["loc"]) or "config"
         msg = e["msg"].removeprefix("Value error, ")
+        if e["type"].endswith("_type") and "input" in e:
+            shown = json.dumps(e["input"]) if isinstance(e["input"], (bool, str)) else None
+            if shown is not None and len(shown) <= 40:
+                msg += f", got {shown}"
         lines.append(f"{where}: {msg}")
     return "; ".join(lines)
 

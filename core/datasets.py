@@ -44,9 +44,16 @@ import csv
 import functools
 import gzip
 import io
+import itertools
 import math
 import numbers
-from collections.abc import Callable, Sequence
+import os
+import re
+import stat
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,6 +65,10 @@ from core.registry import Registry
 __all__ = [
     "DATASETS",
     "MAX_CLASSES",
+    "MAX_CSV_BYTES",
+    "MAX_CSV_COLUMNS",
+    "MAX_CSV_LINES",
+    "MAX_CSV_ROWS",
     "MAX_SAMPLES",
     "MIN_SAMPLES",
     "RESOURCES_DIR",
@@ -81,6 +92,14 @@ MAX_SAMPLES = 1_000_000
 """Largest ``n_samples`` :func:`load_dataset` accepts (keeps a stray click from eating RAM)."""
 MAX_CLASSES = 1000
 """Most distinct classes :func:`load_csv` accepts in a label column."""
+MAX_CSV_BYTES = 64 * 1024 * 1024
+"""Largest CSV text :func:`load_csv` reads: 64 MiB, on disk and after gzip decompression."""
+MAX_CSV_LINES = 1_000_000
+"""Most lines (blank ones included) a CSV may have for :func:`load_csv`."""
+MAX_CSV_ROWS = 200_000
+"""Most data rows :func:`load_csv` accepts (as many as ``DataConfig.n_samples`` allows)."""
+MAX_CSV_COLUMNS = 4096
+"""Most columns (features plus the label) :func:`load_csv` accepts."""
 MAX_VAL_RATIO = 0.9
 
 RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
@@ -617,24 +636,187 @@ def load_dataset(
 # ---------------------------------------------------------------------------------------
 
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})
+_READ_CHUNK = 1 << 20  # inflate a .gz in pieces of this size, so at most this much past the cap
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+_UTF8_BOMS = re.compile(rb"(?:\xef\xbb\xbf)*")
+_NON_SPACE = re.compile(rb"\S")
+_LINE_END = re.compile(rb"[\r\n]")
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "directory"),
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+    (stat.S_ISSOCK, "socket"),
+)
 
 
-def _open_text(path: Path) -> str:
-    """The whole file as text (``.gz`` decompressed); content problems -> ValueError."""
-    try:
-        if path.suffix.lower() == ".gz":
-            with gzip.open(path, "rb") as fh:
-                raw = fh.read()
-        else:
-            raw = path.read_bytes()
-    except (gzip.BadGzipFile, EOFError) as exc:
-        raise ValueError(f"{path}: not a valid gzip file ({exc})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+def _size_text(n: int) -> str:
+    return f"{n >> 20} MiB" if n >= 1 << 20 and n % (1 << 20) == 0 else f"{n:,} bytes"
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """``repr`` of a cell or name from the file, cut short so that a message stays readable."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
+def _names(names: Sequence[str], limit: int = 20) -> str:
+    """Comma-separated names (each cut short), only the first ``limit`` when there are more."""
+    shown = ", ".join(n if len(n) <= 40 else n[:40] + "…" for n in names[:limit])
+    return shown if len(names) <= limit else f"{shown}, … ({len(names):,} in all)"
+
+
+def _check_mode(path: Path, st: os.stat_result) -> None:
+    """Refuse anything but a regular file of acceptable size (a FIFO or device may never end)."""
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(st.st_mode)), "special file")
+        raise ValueError(f"{path} is not a regular file but a {kind}; choose a CSV file")
+    if st.st_size > MAX_CSV_BYTES:
         raise ValueError(
-            f"{path}: not a UTF-8 text file (undecodable byte at offset {exc.start})"
+            f"{path}: the file has {st.st_size:,} bytes, more than the limit of "
+            f"{_size_text(MAX_CSV_BYTES)} for a CSV"
+        )
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """Open ``path`` for reading once it is known to be a regular file.
+
+    The ``stat`` comes before the ``open`` so a FIFO is never opened (that would block);
+    ``O_NONBLOCK`` and the ``fstat`` of the opened file cover a swap in between.
+    """
+    try:
+        st = os.stat(path)  # follows symlinks: a link to a regular file is fine
+    except ValueError as exc:  # e.g. an embedded NUL in the name
+        raise ValueError(f"{str(path)!r}: not a usable file name ({exc})") from None
+    _check_mode(path, st)
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | nonblock)
+    try:
+        _check_mode(path, os.fstat(fd))
+        if nonblock:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_capped(path: Path, fh: io.BufferedIOBase, first: int, what: str) -> bytes:
+    """Read ``fh`` in pieces (the first of ``first`` bytes) and refuse it past MAX_CSV_BYTES.
+
+    Reading stops one piece after the cap, so neither a file that grows nor a gzip bomb is
+    read to its end; nothing the file says about its own size is trusted.
+    """
+    parts: list[bytes] = []
+    total = 0
+    size = first
+    while chunk := fh.read(size):
+        total += len(chunk)
+        if total > MAX_CSV_BYTES:
+            raise ValueError(
+                f"{path}: {what} more than {_size_text(MAX_CSV_BYTES)}, the limit for a CSV"
+            )
+        parts.append(chunk)
+        size = _READ_CHUNK
+    return parts[0] if len(parts) == 1 else b"".join(parts)  # one piece: no copy
+
+
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes (``.gz`` inflated), at most MAX_CSV_BYTES; read problems -> ValueError.
+
+    Only a missing file stays an OSError (``FileNotFoundError``).
+    """
+    try:
+        with _open_regular(path) as fh:
+            if path.suffix.lower() != ".gz":
+                # the size from fstat is only a hint: +1 notices a file that grew since
+                return _read_capped(path, fh, os.fstat(fh.fileno()).st_size + 1, "the file has")
+            with gzip.GzipFile(fileobj=fh, mode="rb") as gz:
+                return _read_capped(path, gz, _READ_CHUNK, "decompresses to")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ValueError(
+            f"{path}: not a valid gzip file, damaged or truncated ({exc or type(exc).__name__})"
         ) from None
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # permissions, I/O errors, a path through a non-directory, ...
+        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _line_at(raw: bytes, pos: int) -> int:
+    """1-based line of byte ``pos``; lines end in \\n, \\r\\n or \\r, as the csv module reads."""
+    return raw.count(b"\n", 0, pos) + raw.count(b"\r", 0, pos) - raw.count(b"\r\n", 0, pos) + 1
+
+
+def _check_content(path: Path, raw: bytes) -> int:
+    """Where the text starts (after any UTF-8 BOMs); refuse what is not UTF-8 CSV text.
+
+    These checks scan the bytes at C speed before any per-line work: other encodings,
+    NUL bytes, undecodable UTF-8, blank-only files and too many lines.
+    """
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raise ValueError(f"{path}: the file is {name} text; save it as UTF-8")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raise ValueError(
+            f"{path}, line {_line_at(raw, nul)}: NUL byte in the file "
+            "(binary data or UTF-16 text, not a UTF-8 CSV)"
+        )
+    start = _UTF8_BOMS.match(raw).end()  # type: ignore[union-attr]  # always matches
+    try:
+        str(memoryview(raw)[start:], "utf-8")  # validates only; rows are decoded lazily
+    except UnicodeDecodeError as exc:
+        pos = start + exc.start
+        raise ValueError(
+            f"{path}, line {_line_at(raw, pos)}: not a UTF-8 text file "
+            f"(undecodable byte at offset {pos})"
+        ) from None
+    if _NON_SPACE.search(raw, start) is None:
+        raise ValueError(f"{path}: the file is empty (a header row and data rows are needed)")
+    lines = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
+    if lines > MAX_CSV_LINES:  # skipping blank lines costs Python time per line
+        raise ValueError(
+            f"{path}: more than {MAX_CSV_LINES:,} lines (blank ones included), "
+            "the limit for a CSV"
+        )
+    return start
+
+
+def _sniff_delimiter(raw: bytes, start: int) -> str:
+    """``,`` unless the first non-blank line has none: then ``;`` or tab if it has one."""
+    first = _NON_SPACE.search(raw, start)
+    pos = first.start() if first else start
+    begin = max(raw.rfind(b"\n", start, pos), raw.rfind(b"\r", start, pos), start - 1) + 1
+    eol = _LINE_END.search(raw, pos)
+    end = eol.start() if eol else len(raw)
+    for d in (b",", b";", b"\t"):
+        if raw.find(d, begin, end) >= 0:
+            return d.decode()
+    return ","
+
+
+def _check_widths(path: Path, raw: bytes, delimiter: str) -> None:
+    """Refuse a line of more than MAX_CSV_COLUMNS fields before the csv module splits it.
+
+    Counted on the raw lines (a delimiter inside quotes counts too, one trailing delimiter
+    is allowed), so one hostile line cannot make the parser build millions of cells.
+    """
+    d = delimiter.encode()
+    if raw.count(d) <= MAX_CSV_COLUMNS:
+        return  # no line can be too wide
+    lines = raw.splitlines()
+    if max(map(bytes.count, lines, itertools.repeat(d)), default=0) <= MAX_CSV_COLUMNS:
+        return
+    i = next(i for i, line in enumerate(lines) if line.count(d) > MAX_CSV_COLUMNS)
+    raise ValueError(
+        f"{path}, line {i + 1}: more than {MAX_CSV_COLUMNS:,} columns, the limit for a CSV"
+    )
 
 
 def _parse_number(cell: str) -> float | None:
@@ -645,44 +827,236 @@ def _parse_number(cell: str) -> float | None:
         return None
 
 
-def _read_rows(path: Path) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
-    """Header, its line number and the non-blank data rows with their line numbers."""
-    text = _open_text(path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ","
-    if "," not in first:
-        delimiter = ";" if ";" in first else ("\t" if "\t" in first else ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    header_line = 0
-    rows: list[tuple[int, list[str]]] = []
+def _iter_rows(path: Path, raw: bytes, start: int) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows as (line number, stripped cells): the header, then the data rows.
+
+    ``raw`` has passed :func:`_check_content`; it is decoded lazily, line by line. More
+    than MAX_CSV_ROWS data rows are refused as soon as the next one is read.
+    """
+    delimiter = _sniff_delimiter(raw, start)
+    _check_widths(path, raw, delimiter)
+    stream = io.BytesIO(raw)
+    stream.seek(start)
+    reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", newline=""),
+                        delimiter=delimiter)
+    data_rows = -1  # the first non-blank row is the header
     try:
         for row in reader:
-            cells = [c.strip() for c in row]
+            if not row:
+                continue  # empty line: the cheap case first
+            cells = list(map(str.strip, row))
             if not any(cells):
                 continue  # blank line, or a row of empty cells (spreadsheet export)
-            if header is None:
-                header, header_line = cells, reader.line_num
-            else:
-                rows.append((reader.line_num, cells))
-    except csv.Error as exc:
+            data_rows += 1
+            if data_rows > MAX_CSV_ROWS:
+                raise ValueError(
+                    f"{path}, line {reader.line_num}: more than {MAX_CSV_ROWS:,} data rows, "
+                    "the limit for a CSV"
+                )
+            yield reader.line_num, cells
+    except (csv.Error, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}, line {reader.line_num}: cannot parse CSV ({exc})") from None
-    if header is None:
-        raise ValueError(f"{path}: the file is empty (a header row and data rows are needed)")
-    return header, header_line, rows
+
+
+def _check_header(path: Path, line: int, cells: list[str]) -> list[str]:
+    """The column names: at most MAX_CSV_COLUMNS, non-empty, unique, not data, two or more."""
+    where = f"{path}, line {line}"
+    n = len(cells)
+    while n > 1 and not cells[n - 1]:
+        n -= 1  # trailing delimiter(s) after the last name
+    header = cells[:n]
+    if n > MAX_CSV_COLUMNS:
+        raise ValueError(
+            f"{where}: the header has {n:,} columns, more than the limit of {MAX_CSV_COLUMNS:,}"
+        )
+    for j, col in enumerate(header):
+        if not col:
+            raise ValueError(f"{where}: column {j + 1} has no name in the header row")
+    dupes = sorted(c for c, k in Counter(header).items() if k > 1)  # linear, unlike .count
+    if dupes:
+        raise ValueError(f"{where}: duplicate column name(s) in the header: {_names(dupes)}")
+    if all(c.lower() not in _MISSING and _parse_number(c) is not None for c in header):
+        raise ValueError(
+            f"{where}: the first row looks like data (all numbers), not a header; "
+            "add a header row with column names"
+        )
+    if n < 2:
+        raise ValueError(f"{where}: need at least two columns (features and a label)")
+    return header
+
+
+def _label_index(path: Path, header: list[str], label_column: str | None) -> int:
+    if label_column is None:
+        return len(header) - 1
+    if label_column in header:
+        return header.index(label_column)
+    raise ValueError(
+        f"{path}: label column {_shown(label_column)} not found; "
+        f"available columns: {_names(header)}"
+    )
+
+
+def _cell_error(
+    path: Path, line: int, header: list[str], label_idx: int, cells: list[str]
+) -> ValueError:
+    """The error for the first bad feature cell of a row (missing, text or non-finite)."""
+    for j, cell in enumerate(cells):
+        if j == label_idx:
+            continue
+        where = f"{path}, line {line}, column {_shown(header[j])}"
+        if cell.lower() in _MISSING:
+            return ValueError(f"{where}: missing value ({_shown(cell)}); fill or remove the row")
+        v = _parse_number(cell)
+        if v is None:
+            return ValueError(f"{where}: text {_shown(cell)} in a numeric column")
+        if not math.isfinite(v):  # also a huge literal such as a 5000-digit integer
+            return ValueError(f"{where}: non-finite value {_shown(cell)}")
+    return ValueError(f"{path}, line {line}: cannot read the row")  # not reached
+
+
+def _read_body(
+    path: Path, header: list[str], label_idx: int, rows: Iterator[tuple[int, list[str]]]
+) -> tuple[np.ndarray, list[str], list[int]]:
+    """Feature matrix, label cells and line numbers of the data rows, row by row.
+
+    Features go straight into a compact float buffer (8 bytes a cell) rather than being
+    kept as cell strings; the label column is kept as text for :func:`_make_dataset`.
+    """
+    ncol = len(header)
+    values = array("d")
+    labels: list[str] = []
+    lines: list[int] = []
+    for line, cells in rows:
+        if len(cells) > ncol and not any(cells[ncol:]):
+            cells = cells[:ncol]  # tolerate trailing delimiters
+        if len(cells) != ncol:
+            raise ValueError(
+                f"{path}, line {line}: {len(cells)} fields but the header has {ncol} "
+                "columns (ragged row)"
+            )
+        try:
+            row = list(map(float, cells[:label_idx] + cells[label_idx + 1:]))
+        except ValueError:
+            row = []
+        if len(row) != ncol - 1 or not all(map(math.isfinite, row)):
+            raise _cell_error(path, line, header, label_idx, cells)
+        label = cells[label_idx]
+        if label.lower() in _MISSING:
+            raise ValueError(
+                f"{path}, line {line}, column {_shown(header[label_idx])}: missing value "
+                f"({_shown(label)}) in the label column"
+            )
+        values.extend(row)
+        labels.append(label)
+        lines.append(line)
+    if not labels:
+        raise ValueError(f"{path}: the file has a header but no data rows")
+    return np.frombuffer(values, dtype=np.float64).reshape(len(labels), ncol - 1), labels, lines
+
+
+def _target_kind(task: str | None, numbers_: list[float | None]) -> str:
+    """``"classification"`` or ``"regression"``: from ``task``, else inferred (see load_csv)."""
+    if task is not None:
+        return "regression" if task == "regression" else "classification"
+    if any(v is None for v in numbers_):
+        return "classification"
+    values = np.array(numbers_, dtype=np.float64)
+    few_ints = bool(np.all(values == np.round(values))) and len(np.unique(values)) <= 20
+    return "classification" if few_ints else "regression"
+
+
+def _class_indices(
+    path: Path, label_name: str, labels: list[str], numbers_: list[float | None]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Class index per row and the sorted class names (numerically when all are numbers)."""
+    if all(v is not None for v in numbers_):
+        distinct, y = np.unique(np.array(numbers_, dtype=np.float64), return_inverse=True)
+        k = len(distinct)
+    else:
+        # a set, not np.unique on a str array: its fixed width (the longest label) times
+        # the row count could ask for gigabytes
+        names = sorted(set(labels))
+        k = len(names)
+    if k < 2:
+        raise ValueError(
+            f"{path}: label column {_shown(label_name)} has a single class "
+            f"({_shown(labels[0])}); classification needs at least two"
+        )
+    if k > MAX_CLASSES:
+        raise ValueError(
+            f"{path}: label column {_shown(label_name)} has {k:,} distinct values, more than "
+            f"{MAX_CLASSES} classes; is it the right column, or is this regression?"
+        )
+    if all(v is not None for v in numbers_):
+        class_names = tuple(
+            str(int(v)) if v == round(v) and abs(v) < 2**53 else repr(float(v))
+            for v in distinct
+        )
+        return y.reshape(-1).astype(np.int64), class_names
+    index = {s: i for i, s in enumerate(names)}
+    y = np.fromiter(map(index.__getitem__, labels), dtype=np.int64, count=len(labels))
+    return y, tuple(names)
+
+
+def _stem(path: Path) -> str:
+    stem = path.name
+    for suffix in (".gz", ".csv", ".txt", ".tsv"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    return stem
+
+
+def _make_dataset(
+    path: Path, header: list[str], label_idx: int, X: np.ndarray, labels: list[str],
+    lines: list[int], task: str | None,
+) -> Dataset:
+    """Turn the label column into targets (regression or classes) and build the Dataset."""
+    label_name = header[label_idx]
+    feature_names = tuple(c for j, c in enumerate(header) if j != label_idx)
+    numbers_ = [_parse_number(c) for c in labels]
+    for line, c, v in zip(lines, labels, numbers_, strict=True):
+        if v is not None and not math.isfinite(v):
+            raise ValueError(
+                f"{path}, line {line}, column {_shown(label_name)}: non-finite label {_shown(c)}"
+            )
+    if _target_kind(task, numbers_) == "regression":
+        for line, c, v in zip(lines, labels, numbers_, strict=True):
+            if v is None:
+                raise ValueError(
+                    f"{path}, line {line}, column {_shown(label_name)}: text {_shown(c)} in "
+                    "the label column, but regression needs numeric targets"
+                )
+        y = np.array(numbers_, dtype=np.float64).reshape(-1, 1)
+        return Dataset(X=X, y=y, task="regression", n_classes=0,
+                       feature_names=feature_names, name=_stem(path))
+    y, class_names = _class_indices(path, label_name, labels, numbers_)
+    k = len(class_names)
+    if task == "binary" and k != 2:
+        raise ValueError(
+            f"{path}: task 'binary' needs exactly 2 classes in label column "
+            f"{_shown(label_name)}; found {k}"
+        )
+    out_task = task if task is not None else ("binary" if k == 2 else "multiclass")
+    return Dataset(X=X, y=y, task=out_task, n_classes=k, feature_names=feature_names,
+                   name=_stem(path), class_names=class_names)
 
 
 def load_csv(
     path: str | Path, label_column: str | None = None, task: str | None = None
 ) -> Dataset:
-    """Read the user's own CSV into a :class:`Dataset`; the file is only read.
+    """Read the user's own CSV into a :class:`Dataset`; the file is only read, never changed.
 
     Format: a header row of unique column names, then one example per row. The delimiter
     is ``,`` (or ``;`` / tab when the header contains no comma); quoting follows the csv
-    module; surrounding spaces are stripped; blank lines are skipped; ``.csv.gz`` is read
-    too. Every column except the label must be numeric and finite. Missing values (empty
-    cells, ``NA``, ``N/A``, ``NaN``, ``null``, ``None``, ``?``) are errors — the playground
-    does not impute.
+    module; surrounding spaces are stripped; blank lines are skipped; leading UTF-8 BOMs
+    are ignored; ``.csv.gz`` is read too. Every column except the label must be numeric
+    and finite. Missing values (empty cells, ``NA``, ``N/A``, ``NaN``, ``null``, ``None``,
+    ``?``) are errors — the playground does not impute.
+
+    The file is untrusted: only a regular file (or a symlink to one) is opened, and its
+    size, lines, rows, columns and classes are capped by :data:`MAX_CSV_BYTES` (text, after
+    decompression), :data:`MAX_CSV_LINES`, :data:`MAX_CSV_ROWS`, :data:`MAX_CSV_COLUMNS`
+    and :data:`MAX_CLASSES`; a cap is enforced while reading, before the memory is spent.
 
     Args:
         path: the file.
@@ -694,149 +1068,32 @@ def load_csv(
             numbers), mapped to ``0..K-1``; the original labels are kept in ``class_names``.
 
     Raises:
-        ValueError: with the file, line number and column for: empty file, header without
-            data rows, a header that looks like data, empty or duplicate column names,
-            unknown label column (lists the available ones), ragged rows, text in a
-            numeric column, missing or non-finite values, a single class, a class count
-            that contradicts ``task``.
-        OSError: when the file cannot be read at all (missing, permissions).
+        ValueError: one sentence naming the file (and the line and column where there is
+            one) for every problem but a missing file: not a regular file (directory, FIFO,
+            device, socket), unreadable (permissions, I/O error), a limit exceeded (the
+            message states it), a damaged, truncated or non-gzip ``.gz``, not UTF-8 text
+            (UTF-16/32, undecodable bytes, NUL bytes), a CSV syntax error, empty file,
+            header without data rows, a header that looks like data, empty or duplicate
+            column names, unknown label column (lists the available ones), ragged rows,
+            text in a numeric column, missing or non-finite values (huge literals such as a
+            5000-digit number are infinite), a single class, a class count that contradicts
+            ``task``.
+        FileNotFoundError: the file does not exist.
     """
     path = Path(path)
     if task is not None and task not in TASKS:
         raise ValueError(f"task must be one of {', '.join(TASKS)} or None; got {task!r}")
-    header, header_line, rows = _read_rows(path)
-    while len(header) > 1 and not header[-1]:
-        header = header[:-1]  # trailing delimiter after the last name
-    where = f"{path}, line {header_line}"
-    for j, col in enumerate(header):
-        if not col:
-            raise ValueError(f"{where}: column {j + 1} has no name in the header row")
-    dupes = sorted({c for c in header if header.count(c) > 1})
-    if dupes:
-        raise ValueError(f"{where}: duplicate column name(s) in the header: {', '.join(dupes)}")
-    if all(c.lower() not in _MISSING and _parse_number(c) is not None for c in header):
-        raise ValueError(
-            f"{where}: the first row looks like data (all numbers), not a header; "
-            "add a header row with column names"
-        )
-    if len(header) < 2:
-        raise ValueError(f"{where}: need at least two columns (features and a label)")
-    if label_column is None:
-        label_idx = len(header) - 1
-    elif label_column in header:
-        label_idx = header.index(label_column)
-    else:
-        raise ValueError(
-            f"{path}: label column {label_column!r} not found; "
-            f"available columns: {', '.join(header)}"
-        )
-    label_name = header[label_idx]
-    if not rows:
-        raise ValueError(f"{path}: the file has a header but no data rows")
-
-    ncol = len(header)
-    feat_idx = [j for j in range(ncol) if j != label_idx]
-    X = np.empty((len(rows), ncol - 1), dtype=np.float64)
-    labels: list[str] = []
-    for i, (line, cells) in enumerate(rows):
-        if len(cells) > ncol and not any(cells[ncol:]):
-            cells = cells[:ncol]  # tolerate trailing delimiters
-        if len(cells) != ncol:
-            raise ValueError(
-                f"{path}, line {line}: {len(cells)} fields but the header has {ncol} "
-                "columns (ragged row)"
-            )
-        for out_j, j in enumerate(feat_idx):
-            cell = cells[j]
-            col = header[j]
-            if cell.lower() in _MISSING:
-                raise ValueError(
-                    f"{path}, line {line}, column {col!r}: missing value ({cell!r}); "
-                    "fill or remove the row"
-                )
-            v = _parse_number(cell)
-            if v is None:
-                raise ValueError(
-                    f"{path}, line {line}, column {col!r}: text {cell!r} in a numeric column"
-                )
-            if not math.isfinite(v):
-                raise ValueError(
-                    f"{path}, line {line}, column {col!r}: non-finite value {cell!r}"
-                )
-            X[i, out_j] = v
-        cell = cells[label_idx]
-        if cell.lower() in _MISSING:
-            raise ValueError(
-                f"{path}, line {line}, column {label_name!r}: missing value ({cell!r}) "
-                "in the label column"
-            )
-        labels.append(cell)
-
-    numbers_ = [_parse_number(c) for c in labels]
-    for (line, _), c, v in zip(rows, labels, numbers_, strict=True):
-        if v is not None and not math.isfinite(v):
-            raise ValueError(
-                f"{path}, line {line}, column {label_name!r}: non-finite label {c!r}"
-            )
-    numeric = all(v is not None for v in numbers_)
-    if task is None:
-        if not numeric:
-            kind = "classification"
-        else:
-            values = np.array(numbers_, dtype=np.float64)
-            few_ints = np.all(values == np.round(values)) and len(np.unique(values)) <= 20
-            kind = "classification" if few_ints else "regression"
-    else:
-        kind = "regression" if task == "regression" else "classification"
-
-    feature_names = tuple(header[j] for j in feat_idx)
-    stem = path.name
-    for suffix in (".gz", ".csv", ".txt", ".tsv"):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-
-    if kind == "regression":
-        if not numeric:
-            line, c = next(
-                (ln, c) for (ln, _), c, v in zip(rows, labels, numbers_, strict=True) if v is None
-            )
-            raise ValueError(
-                f"{path}, line {line}, column {label_name!r}: text {c!r} in the label column, "
-                "but regression needs numeric targets"
-            )
-        y = np.array(numbers_, dtype=np.float64).reshape(-1, 1)
-        return Dataset(X=X, y=y, task="regression", n_classes=0,
-                       feature_names=feature_names, name=stem)
-
-    if numeric:
-        values = np.array(numbers_, dtype=np.float64)
-        distinct, y = np.unique(values, return_inverse=True)
-        class_names = tuple(
-            str(int(v)) if v == round(v) and abs(v) < 2**53 else repr(float(v))
-            for v in distinct
-        )
-    else:
-        distinct_s, y = np.unique(np.array(labels, dtype=str), return_inverse=True)
-        class_names = tuple(str(s) for s in distinct_s)
-    k = len(class_names)
-    if k < 2:
-        raise ValueError(
-            f"{path}: label column {label_name!r} has a single class ({class_names[0]!r}); "
-            "classification needs at least two"
-        )
-    if k > MAX_CLASSES:
-        raise ValueError(
-            f"{path}: label column {label_name!r} has {k} distinct values, more than "
-            f"{MAX_CLASSES} classes; is it the right column, or is this regression?"
-        )
-    if task == "binary" and k != 2:
-        raise ValueError(
-            f"{path}: task 'binary' needs exactly 2 classes in label column {label_name!r}; "
-            f"found {k}"
-        )
-    out_task = task if task is not None else ("binary" if k == 2 else "multiclass")
-    return Dataset(X=X, y=y.reshape(-1).astype(np.int64), task=out_task, n_classes=k,
-                   feature_names=feature_names, name=stem, class_names=class_names)
+    raw = _read_limited(path)
+    start = _check_content(path, raw)
+    rows = _iter_rows(path, raw, start)
+    line, cells = next(rows, (0, []))
+    if not cells:
+        raise ValueError(f"{path}: the file is empty (a header row and data rows are needed)")
+    header = _check_header(path, line, cells)
+    label_idx = _label_index(path, header, label_column)
+    X, labels, lines = _read_body(path, header, label_idx, rows)
+    del raw, rows  # the text is no longer needed while the targets are built
+    return _make_dataset(path, header, label_idx, X, labels, lines, task)
 
 
 # ---------------------------------------------------------------------------------------

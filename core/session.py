@@ -100,6 +100,9 @@ class LoadedSession:
     state: tuple[dict, dict[str, np.ndarray]] | None  # trainer state, when trained
     raw: datasets.Dataset | None  # the data, when it travels inside the file
     path: Path | None = None
+    # The embedded data came from a CSV outside the session's folder: re-reading that
+    # path (after an edit of the data settings) needs the user's consent.
+    data_outside: bool = False
 
     def trainer(self):
         """A ``Trainer`` in exactly the saved state."""
@@ -294,13 +297,15 @@ def _resolve_data(loaded: LoadedSession, path: Path, allow_outside: bool) -> Loa
     folder = path.resolve().parent
     csv = Path(data.csv_path).expanduser()
     csv = Path(os.path.abspath(folder / csv))
-    if loaded.raw is None and not allow_outside and not is_inside(csv, folder):
+    outside = not is_inside(csv, folder)
+    if loaded.raw is None and outside and not allow_outside:
         raise DataOutsideError(
             f"{path.name} reads its data from {csv}, outside the session's folder {folder}; "
             "open it only if you trust the file (allow data outside the folder)", csv)
     config = loaded.config.model_copy(
         update={"data": data.model_copy(update={"csv_path": str(csv)})})
-    return replace(loaded, config=config)
+    return replace(loaded, config=config,
+                   data_outside=outside and loaded.raw is not None and not allow_outside)
 
 
 def is_inside(file: Path, folder: Path) -> bool:

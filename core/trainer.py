@@ -21,7 +21,7 @@ import numpy as np
 
 from core import activations as act
 from core import datasets, experiment, fused, limits, optimizers, trainer_state
-from core.config import OptimizerConfig, SessionConfig
+from core.config import OptimizerConfig, SessionConfig, check_memory
 from core.fused import FusedStepper
 from core.history import Series
 from core.network import Network
@@ -36,6 +36,7 @@ TRAJECTORY_FLOATS = limits.TRAJECTORY_FLOATS
 DIVERGENCE_FACTOR = 1000.0
 LOSS_FLOOR = 1e-3
 LOSS_ROWS = 4096
+NOISE_FLOATS = 1 << 24  # 128 MB of random draws per kernel call at most
 STATUSES = ("ready", "running", "early_stopped", "diverged")
 
 
@@ -83,6 +84,8 @@ class Trainer:
         self.data = experiment.prepare_data(config, raw)
         spec = experiment.network_spec(config, self.data.train)
         self.loss_name = spec.loss
+        # Now the data's width is known: the exact estimate (the config could only guess).
+        check_memory(config, spec.input_size, spec.output_size)
         self.network = Network(spec)
         self.optimizer = optimizers.create(config.optimizer.name, **config.optimizer.hyper)
         self.y_train = experiment.targets(spec.loss, spec.output_size, self.data.train)
@@ -104,7 +107,8 @@ class Trainer:
         self.evals = Series({"step": 1, "val_loss": 1, "val_acc": 1, "train_acc": 1,
                              "update_ratio": n_layers}, history_capacity)
         # Weights every evaluation, for the loss landscape's PCA plane; capped in bytes.
-        cap = max(2, min(limits.MAX_TRAJECTORY_ROWS, TRAJECTORY_FLOATS // max(self.network.params.size, 1)) // 2 * 2)
+        rows = TRAJECTORY_FLOATS // max(self.network.params.size, 1)
+        cap = max(2, min(limits.MAX_TRAJECTORY_ROWS, rows) // 2 * 2)
         self.traj = Series({"step": 1, "params": self.network.params.size}, cap)
         self.traj.append(step=0, params=self.network.params)
         self._stepper: FusedStepper | None = None
@@ -177,6 +181,7 @@ class Trainer:
         """
         done = 0
         every = self.config.training.eval_every
+        chunk = min(chunk, self._max_chunk())
         while done < n_steps and not self.finished:
             if should_stop is not None and done and should_stop():
                 break
@@ -188,6 +193,16 @@ class Trainer:
                 self._evaluate(self._last_batch, stepper.prev,
                                stepper.hidden_activations(self._last_batch.size))
         return done
+
+    def _max_chunk(self) -> int:
+        """Steps per kernel call such that the per-step random draws handed over
+        (gradient noise: one vector of the parameters' size per step; activation
+        noise: one per hidden unit and example) stay within NOISE_FLOATS."""
+        if not self._random_per_step:
+            return 1 << 30
+        units = sum(b.n_out for b in self.network.blocks)
+        per_step = self.network.params.size + self.config.training.batch_size * units
+        return max(1, NOISE_FLOATS // per_step)
 
     def _draw_step(self) -> tuple[np.ndarray, list, np.ndarray | None]:
         """The random inputs of the next step, drawn in the one fixed order:

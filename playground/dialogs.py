@@ -36,3 +36,14 @@ def ask_save_changes(parent: QWidget | None, title: str) -> str:
     if answer == Btn.Discard:
         return "discard"
     return "cancel"
+
+
+def confirm_data_outside(parent: QWidget | None, csv: str) -> bool:
+    """A session names a CSV outside its own folder: read it only if the user agrees
+    (a shared file must not read, and embed on the next save, someone's other files)."""
+    answer = QMessageBox.warning(
+        parent, "Read data outside the session's folder?",
+        f"This session reads its data from\n\n{csv}\n\nwhich lies outside the folder of "
+        "the session file. Read that file only if you trust the session.",
+        Btn.Yes | Btn.No, Btn.No)
+    return answer == Btn.Yes

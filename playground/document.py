@@ -91,19 +91,34 @@ def live_hyper_changes(old: SessionConfig, new: SessionConfig) -> dict[str, floa
 
 
 def data_changed(old: SessionConfig, new: SessionConfig) -> bool:
-    """The data (and thus a CSV embedded in a session file) no longer applies."""
-    return config_to_dict(old)["data"] != config_to_dict(new)["data"]
+    """The raw data (and thus a CSV embedded in a session file) no longer applies: its
+    source changed. The split and the preprocessing are applied to the raw data, so
+    changing those keeps it."""
+    a, b = old.data, new.data
+    return (a.name, a.csv_path, a.label_column) != (b.name, b.csv_path, b.label_column) or (
+        a.name != "csv" and config_to_dict(old)["data"] != config_to_dict(new)["data"])
 
 
 class SessionDocument:
     """Config + file path + dirty flag + the data a session file carried."""
 
     def __init__(self, config: SessionConfig, path: Path | None = None,
-                 raw: datasets.Dataset | None = None) -> None:
+                 raw: datasets.Dataset | None = None, *, data_outside: bool = False) -> None:
         self.config = config
         self.path = path
         self.raw = raw  # a CSV embedded in an .opg file; None means "regenerate"
         self.dirty = False
+        # The embedded CSV's path lies outside the file's folder and was never read:
+        # reading it takes the user's consent (see needs_consent).
+        self.untrusted_csv = config.data.csv_path if data_outside else None
+
+    def needs_consent(self, config: SessionConfig, raw) -> str | None:
+        """The CSV path ``config`` would make the app read for the first time although
+        it came from a file and lies outside that file's folder; else None."""
+        d = config.data
+        if raw is None and d.name == "csv" and d.csv_path == self.untrusted_csv:
+            return d.csv_path
+        return None
 
     @property
     def title(self) -> str:

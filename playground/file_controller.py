@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from core.session import SessionError, load_session
+from core.session import DataOutsideError, SessionError, load_session
 from playground import dialogs, export, files, settings
 
 
@@ -113,7 +113,14 @@ class FileController(QObject):
 
     def _load(self, path: Path, *, as_file: bool) -> bool:
         try:
-            loaded = load_session(path)
+            try:
+                loaded = load_session(path)
+            except DataOutsideError as err:
+                if not dialogs.confirm_data_outside(self.window, str(err.csv)):
+                    self.window.statusBar().showMessage(
+                        f"Not opened: {path.name} reads data outside its folder.", 6000)
+                    return False
+                loaded = load_session(path, allow_data_outside=True)
         except SessionError as err:
             dialogs.show_error(self.window, "Cannot open the session", str(err))
             if as_file and not path.exists():

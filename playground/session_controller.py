@@ -110,7 +110,8 @@ class SessionController(QObject):
         except ValueError as err:
             dialogs.show_error(self.window, "Cannot open the session", str(err))
             return False
-        self.document = SessionDocument(loaded.config, path, loaded.raw)
+        self.document = SessionDocument(loaded.config, path, loaded.raw,
+                                        data_outside=loaded.data_outside)
         for panel in self.views.panels.values():
             panel.set_config(loaded.config)
         self.install(trainer, loaded.config)
@@ -232,6 +233,12 @@ class SessionController(QObject):
             panel.set_config(old)  # declined: the widget goes back to the running config
             return
         raw = None if data_changed(old, new) else self.document.raw
+        outside = self.document.needs_consent(new, raw)
+        if outside is not None:
+            if not dialogs.confirm_data_outside(self.window, outside):
+                panel.set_config(old)
+                return
+            self.document.untrusted_csv = None
         try:
             trainer = self.build_trainer(new, raw)
         except ValueError as err:

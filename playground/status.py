@@ -18,7 +18,8 @@ def describe_state(snap: Snapshot | None, playing: bool, limit_reached: bool = F
     if snap is None:
         return "no run"
     if snap.status == "diverged":
-        return f"diverged at step {snap.stop_step}"
+        # The message says which rule fired (non-finite, or the loss exploded).
+        return snap.message or f"diverged at step {snap.stop_step}"
     if snap.status == "early_stopped":
         return f"early-stopped at step {snap.stop_step} (best at step {snap.best_step})"
     if playing:
