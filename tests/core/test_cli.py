@@ -42,7 +42,7 @@ def test_json_metrics_and_save_then_continue(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["missing.json"], "cannot read"),
-    ([str(PRESET), "--steps", "-4"], "--steps must be >= 0"),
+    ([str(PRESET), "--steps", "-4"], "--steps must lie in 0..1000000000000"),
     ([str(PRESET), "--out", "m.xlsx"], ".csv or .json"),
     ([str(PRESET), "--steps", "many"], "invalid int value"),
     ([], "required"),

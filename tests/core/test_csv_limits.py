@@ -365,8 +365,8 @@ def test_huge_header_line(tmp_path):
     p = tmp_path / "header.csv"
     p.write_bytes(b"h" * 2_000_000 + b"\n1\n")  # one 2 MB name: beyond the csv field limit
     refused(p, r"line 1: cannot parse CSV \(field larger than field limit")
-    p.write_bytes(b"abcdefghij," * 1_000_000 + b"label\n1,0\n")
-    refused(p, "line 1: more than 4,096 columns")
+    p.write_bytes(b"abcdefghij," * 1_000_000 + b"label\n1,0\n")  # 11 MB, 10**6 names
+    call_guarded(lambda: refused(p, "line 1: more than 4,096 columns"))
 
 
 @pytest.mark.parametrize(
