@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in ("-h", "--help"):
         print(__doc__.strip())
         return 0
-    from playground.app import run_app
+    from playground.app.entry import run_app
 
     return run_app(argv)
 

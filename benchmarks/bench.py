@@ -170,8 +170,8 @@ class EpochBatches:
 
 def contender_core(w: Workload, tmp: Path) -> Callable[[int], None]:
     """The project's core through its public API: Trainer(parse_config(...)).run(k)."""
-    from core.config import parse_config
-    from core.trainer import Trainer
+    from core.train.config import parse_config
+    from core.train.trainer import Trainer
 
     trainer = Trainer(parse_config(core_config(w, tmp)))
     n_train = trainer.data.train.X.shape[0]
@@ -349,15 +349,15 @@ def bench_workload(w: Workload, names: list[str], reps: int, seconds: float,
 IMPORT_CHILD = """
 import time
 t0 = time.perf_counter()
-import core.trainer
+import core.train.trainer
 print(time.perf_counter() - t0)
 """
 
 FIRST_STEP_CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-from core.config import parse_config
-from core.trainer import Trainer
+from core.train.config import parse_config
+from core.train.trainer import Trainer
 t1 = time.perf_counter()
 trainer = Trainer(parse_config(json.loads(sys.argv[1])))
 t2 = time.perf_counter()
@@ -377,7 +377,7 @@ def child(code: str, *args: str, env: dict | None = None) -> str:
 
 
 def measure_startup(tmp: Path, repeats: int = 3) -> dict:
-    """Import time of core.trainer, and Trainer() + run(1) with a cold and a warm
+    """Import time of core.train.trainer, and Trainer() + run(1) with a cold and a warm
     numba cache (a fresh NUMBA_CACHE_DIR; then the same directory again)."""
     imports = [float(child(IMPORT_CHILD)) for _ in range(repeats)]
     cfg = json.dumps(core_config(WORKLOADS["a"], tmp))
@@ -537,7 +537,7 @@ def print_table(results: list[dict], reps: int) -> None:
 def print_startup(s: dict) -> None:
     print("\nStart-up (fresh subprocesses, workload (a))")
     runs = ", ".join(f"{x:.2f}" for x in s["import_runs_s"])
-    print(f"  import core.trainer                      {s['import_core_trainer_s']:6.2f} s "
+    print(f"  import core.train.trainer                      {s['import_core_trainer_s']:6.2f} s "
           f"(median of {runs})")
     for label, key in (("cold numba cache (new NUMBA_CACHE_DIR)", "cold"),
                        ("warm numba cache (same dir, 2nd run)", "warm")):

@@ -6,7 +6,7 @@
     .venv/bin/python benchmarks/gui_responsiveness.py --no-window   the worker alone
 
 Runs offscreen (QT_QPA_PLATFORM=offscreen). The real main window is built as
-``python main.py`` builds it (``playground.app.create_main_window``, with a
+``python main.py`` builds it (``playground.app.entry.create_main_window``, with a
 throw-away settings folder), workload (a) is opened through the File menu's code
 path (``window.files.open_path`` on a JSON session: 2-8-8-8-1 tanh, batch 32,
 Adam, MSE, regression_2d, ``eval_every`` 10 as the app runs it, a run length of
@@ -38,7 +38,7 @@ after it keeps the ratio honest on a machine whose speed drifts. Measured:
 (e.g. "Compare"): the live plots are then hidden, so none is painted, and the
 throughput shows what hidden plots cost.
 
-``--no-window`` drives a bare ``playground.worker.TrainingWorker`` and
+``--no-window`` drives a bare ``playground.session.worker.TrainingWorker`` and
 acknowledges each frame as it arrives (a GUI that draws instantly): the worker's
 own share of the cost.
 """
@@ -83,13 +83,14 @@ def workload_config(eval_every: int) -> dict:
 
 def build_window(settings_dir: Path):
     """The main window as ``python main.py`` builds it, with throw-away settings."""
-    from playground import app, settings
+    from playground.app import entry as app
+    from playground.app import settings
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
     qsettings = settings.make_settings("Optimizer Playground benchmark")
     if hasattr(app, "create_main_window"):
         return app.create_main_window([], qsettings)
-    from playground.main_window import MainWindow  # older revisions (before/after runs)
+    from playground.app.main_window import MainWindow  # older revisions (before/after runs)
 
     return MainWindow(qsettings)
 
@@ -207,7 +208,7 @@ class Headless:
     """Trainer.run of the config in this process, continued segment after segment."""
 
     def __init__(self, config):
-        from core.trainer import Trainer
+        from core.train.trainer import Trainer
 
         self.trainer = Trainer(config)
         self.trainer.run(64)  # compiles or loads the kernels
@@ -320,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="write the results to this JSON file")
     args = p.parse_args(argv)
 
-    from core.config import parse_config
+    from core.train.config import parse_config
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     tmp = Path(tempfile.mkdtemp(prefix="opg-gui-bench-"))
@@ -332,9 +333,9 @@ def main(argv: list[str] | None = None) -> int:
 
     window = paints = None
     if args.no_window:
-        from core.trainer import Trainer
-        from playground.run_info import describe_run
-        from playground.worker import TrainingWorker
+        from core.train.trainer import Trainer
+        from playground.session.run_info import describe_run
+        from playground.session.worker import TrainingWorker
 
         worker = TrainingWorker()
         worker.start()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import limits
+from core.common import limits
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
 
@@ -49,7 +49,7 @@ def run_command(argv: list[str]) -> int:
     except _ArgError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from core.session import SessionError, load_session, save_session
+    from core.train.session import SessionError, load_session, save_session
 
     try:
         if args.steps is not None and not 0 <= args.steps <= limits.MAX_STEPS:
@@ -117,7 +117,7 @@ def metrics_rows(snap) -> tuple[list[str], list[list]]:
 
 def write_metrics(snap, path: str | Path) -> None:
     """CSV (one row per step) or JSON (columns) by the file's extension; atomic."""
-    from core.session import atomic_write
+    from core.train.session import atomic_write
 
     path = Path(path)
     if path.suffix.lower() == ".json":

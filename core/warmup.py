@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
-from core import optimizers
-from core.losses import LOSSES
-from core.network import Network, NetworkSpec
+from core.nn.losses import LOSSES
+from core.nn.network import Network, NetworkSpec
+from core.optim import optimizers
 
 
 def warm_up() -> float:

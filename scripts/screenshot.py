@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from playground import kernels, settings
-    from playground.main_window import MainWindow
+    from playground.app import kernels, settings
+    from playground.app.main_window import MainWindow
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       tempfile.mkdtemp(prefix="opg-shot-"))

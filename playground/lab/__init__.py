@@ -13,14 +13,14 @@ Entry points::
     tabs.addTab(land, "Loss landscape")
 
 ``LabWidget`` needs nothing from the rest of the app: it owns its race
-(``core.paths.PathRace``), animates it with a QTimer while shown (it pauses
+(``core.lab.race.PathRace``), animates it with a QTimer while shown (it pauses
 when hidden, e.g. on a tab switch) and handles Space / S / R while the focus is
 inside it, even if the window binds the same keys to training (see
 ``lab_widget._LabKeys``).
 
-``LandscapeWidget`` asks its provider for the current ``core.trainer.Trainer``
+``LandscapeWidget`` asks its provider for the current ``core.train.trainer.Trainer``
 (or None: it then says that no run is available) when the user presses
-Compute, and runs ``core.landscape.compute_slice`` on it in a QThread, with a
+Compute, and runs ``core.lab.landscape.compute_slice`` on it in a QThread, with a
 progress bar and Cancel. The provider must hand over a trainer that nothing
 else steps or modifies while the slice is computed (e.g. a paused run, or a
 copy made in the training worker); call ``shutdown()`` before the app quits

@@ -6,7 +6,7 @@ contour map (click it to set the start point) beside the loss-versus-step plot;
 the transport bar (play/pause, step, restart, speed, a step slider to scrub
 back through the recorded paths, export); the racers' table at the bottom.
 
-The race is a ``core.paths.PathRace`` stepped by a QTimer on the GUI thread
+The race is a ``core.lab.race.PathRace`` stepped by a QTimer on the GUI thread
 (a step of all racers takes ~0.1 ms). Changing a racer's hyper-parameters, the
 racers, the surface options or the noise re-runs the race instantly up to the
 current step, so the effect of an edit shows at once; a new start point or
@@ -51,9 +51,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.paths import Path as RacePath
-from core.paths import PathRace, divergence_box, paths_to_csv
-from core.surfaces import SURFACES, surface_options
+from core.lab.race import Path as RacePath
+from core.lab.race import PathRace, divergence_box, paths_to_csv
+from core.lab.surfaces import SURFACES, surface_options
 from playground.lab.contours import ContourLayer
 from playground.lab.model import LABELS, PRESETS, LabModel
 from playground.lab.picture import PICTURE_FILTERS, save_plot
@@ -544,7 +544,7 @@ class LabWidget(QWidget):
         return out
 
     def save_paths(self, path: str | None = None) -> Path | None:
-        """Export every racer's recorded path as CSV (``core.paths.paths_to_csv``)."""
+        """Export every racer's recorded path as CSV (``core.lab.race.paths_to_csv``)."""
         if self.race is None:
             return None
         if path is None:

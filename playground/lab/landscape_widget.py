@@ -4,7 +4,7 @@ around its weights, with the training path projected onto it.
 Directions: two random filter-normalised directions (Li et al., 2018,
 "Visualizing the loss landscape of neural nets") or the first two principal
 directions of the recorded weight trajectory. The numerics are
-``core.landscape.compute_slice`` (imported when first needed); it runs in a
+``core.lab.landscape.compute_slice`` (imported when first needed); it runs in a
 QThread with a progress bar and Cancel, and the widget only draws the result:
 log-coloured filled contours, the projected path, the current weights at the
 origin (★).
@@ -48,8 +48,8 @@ PROGRESS_STEPS = 200  # progress signals per computation at most
 
 
 def load_landscape():
-    """``core.landscape``, imported on first use (tests put a fake in sys.modules)."""
-    return importlib.import_module("core.landscape")
+    """``core.lab.landscape``, imported on first use (tests put a fake in sys.modules)."""
+    return importlib.import_module("core.lab.landscape")
 
 
 #: Threads still running after their widget let go of them (kept alive until done:
@@ -106,7 +106,7 @@ class SliceWorker(QObject):
 
 class LandscapeWidget(QWidget):
     """Loss slice of the current network. Call ``set_trainer_provider(fn)`` with a
-    function returning the current ``core.trainer.Trainer`` or None.
+    function returning the current ``core.train.trainer.Trainer`` or None.
 
     Public for tests and scripting: ``compute()`` (returns False when there is
     nothing to compute), ``cancel()``, ``is_computing()``, ``shutdown()``,

@@ -1,7 +1,7 @@
 """What the Optimizer Lab is set to: surface, options, start, racers and their
 hyper-parameters — plain Python, no Qt, no numerics.
 
-The race itself is ``core.paths.PathRace``; this module only remembers the
+The race itself is ``core.lab.race.PathRace``; this module only remembers the
 user's choices and turns them into one. Hyper-parameters are stored **per
 surface** as the user's overrides on top of the surface's tuned defaults
 (``Surface.hyper_for``), so switching surface and back keeps the edits, and a
@@ -17,10 +17,10 @@ import inspect
 import math
 from dataclasses import dataclass, field
 
-from core import paths
-from core.optimizers import OPTIMIZERS
-from core.paths import PathRace, Racer
-from core.surfaces import SURFACES, Surface, make_surface, surface_options
+from core.lab import race as paths
+from core.lab.race import PathRace, Racer
+from core.lab.surfaces import SURFACES, Surface, make_surface, surface_options
+from core.optim.optimizers import OPTIMIZERS
 
 __all__ = ["LABELS", "LECTURE", "PRESETS", "LabModel", "Preset", "SurfaceSetup",
            "class_defaults", "describe", "hyper_help"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from core import activations
-from playground import kernels
+from core.nn import activations
+from playground.app import kernels
 from playground.plots import style
 
 XS = np.linspace(-4.0, 4.0, 161)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from core.config import SessionConfig
-from playground.document import FieldError
+from core.train.config import SessionConfig
 from playground.panels.widgets import flag
+from playground.session.document import FieldError
 
 
 class SectionPanel(QScrollArea):

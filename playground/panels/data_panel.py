@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import datasets, preprocessing
-from core.config import SessionConfig
+from core.data import datasets, preprocessing
+from core.train.config import SessionConfig
 from playground.panels.base import SectionPanel
 from playground.panels.preprocess_preview import PreprocessPreview
 from playground.panels.widgets import SciSpinBox, float_box, int_box
-from playground.run_info import RunInfo
+from playground.session.run_info import RunInfo
 
 OPEN_CSV = "__open_csv__"
 CSV = "csv"

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import activations, initializers
-from core.config import SessionConfig
+from core.nn import activations, initializers
+from core.train.config import SessionConfig
 from playground.panels.activation_preview import ActivationPreview
 from playground.panels.base import SectionPanel
 from playground.panels.widgets import SciSpinBox, int_box

@@ -11,8 +11,8 @@ import inspect
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 
-from core import optimizers
-from core.config import SessionConfig
+from core.optim import optimizers
+from core.train.config import SessionConfig
 from playground.panels.base import SectionPanel
 from playground.panels.widgets import LogValueEdit, SciSpinBox
 

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from playground.plots import style
-from playground.run_info import RunInfo
+from playground.session.run_info import RunInfo
 
 MAX_POINTS = 600  # a preview; more points add nothing but drawing time
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QWidget
 
-from core.config import SessionConfig
+from core.train.config import SessionConfig
 from playground.panels.base import SectionPanel
 from playground.panels.widgets import SciSpinBox, float_box, int_box
 

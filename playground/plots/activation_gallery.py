@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import activations
-from playground import kernels
+from core.nn import activations
+from playground.app import kernels
 from playground.plots import style
 
 XS = np.linspace(-5.0, 5.0, 401)

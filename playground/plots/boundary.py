@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor
 
 from playground.plots import style
-from playground.run_info import RunInfo, View
+from playground.session.run_info import RunInfo, View
 
 LEGEND_TEXT = "  \u2014 \u25cf train, \u25bc validation"
 MAX_POINTS = 2000  # scatter cap: beyond it the points hide the boundary anyway

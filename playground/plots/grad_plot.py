@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from core.trainer import Snapshot
+from core.train.trainer import Snapshot
 from playground.plots import style
 from playground.plots.live_range import LiveRange, bounds
 

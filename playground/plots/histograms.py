@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
-from core.trainer import Histogram, Snapshot
+from core.train.trainer import Histogram, Snapshot
 from playground.plots import style
 from playground.plots.grad_plot import short_name
 from playground.plots.live_range import LiveRange, bounds

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.trainer import Snapshot
+from core.train.trainer import Snapshot
 from playground.plots import style
 from playground.plots.live_range import LiveRange, bounds, merge
 

@@ -63,8 +63,8 @@ def dialogs(monkeypatch) -> Dialogs:
 
 @pytest.fixture
 def window(qtbot, dialogs):
-    from playground import settings
-    from playground.main_window import MainWindow
+    from playground.app import settings
+    from playground.app.main_window import MainWindow
 
     w = MainWindow(settings.make_settings(TEST_APP), warm_up=False)
     w.show()

@@ -1,0 +1,279 @@
+"""The main window: panels as docks on the left, live plots in the centre, run
+controls in the toolbar, state in the status bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+
+from playground.app import files, kernels, settings
+from playground.app.controls import RunControls
+from playground.app.file_controller import FileController
+from playground.app.status import StatusBar
+from playground.compare.view import CompareView
+from playground.panels.base import SectionPanel
+from playground.panels.data_panel import DataPanel
+from playground.panels.network_panel import NetworkPanel
+from playground.panels.optimizer_panel import OptimizerPanel
+from playground.panels.training_panel import TrainingPanel
+from playground.plots import style
+from playground.plots.activation_gallery import ActivationGallery
+from playground.plots.boundary import BoundaryPlot
+from playground.plots.grad_plot import GradPlot
+from playground.plots.histograms import Histograms
+from playground.plots.loss_plot import LossPlot
+from playground.session.controller import SessionController
+
+SHUTDOWN_SECONDS = 1.0
+LAYOUT_VERSION = 1  # bump when docks change, so an old saved layout is ignored
+
+
+@dataclass
+class Views:
+    loss: LossPlot
+    grad: GradPlot
+    hists: Histograms
+    boundary: BoundaryPlot
+    gallery: ActivationGallery
+    compare: CompareView
+    panels: dict[str, SectionPanel]
+    controls: RunControls
+    status: StatusBar
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, qsettings: QSettings | None = None, *, warm_up: bool = True,
+                 session_path: str | Path | None = None) -> None:
+        style.apply()
+        super().__init__()
+        self.settings = qsettings if qsettings is not None else settings.make_settings()
+        self.setWindowTitle("Optimizer Playground")
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.resize(1400, 900)
+
+        self.controls = RunControls(self)
+        self.addToolBar(self.controls)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.views = Views(loss=LossPlot(), grad=GradPlot(), hists=Histograms(),
+                           boundary=BoundaryPlot(), gallery=ActivationGallery(),
+                           compare=CompareView(),
+                           panels={"network": NetworkPanel(), "data": DataPanel(),
+                                   "optimizer": OptimizerPanel(), "training": TrainingPanel()},
+                           controls=self.controls, status=self.status)
+        self._build_centre()
+        self.docks = self._build_docks()
+        self.session = SessionController(self, self.views)
+        self.session.changed.connect(self._update_title)
+        self.files = FileController(self, self.session, self.settings)
+        self._add_lab_tabs()
+        self._build_menus()
+        self._connect_controls()
+        self._restore_layout()
+
+        # Something moves at once: the default session, paused, ready for Space.
+        if session_path is None or not self.files.open_path(session_path):
+            self.files.open_preset(files.DEFAULT_PRESET)
+        self._warm_up = kernels.WarmUp(self)
+        self._warm_up.finished.connect(self.status.show_kernels)
+        if warm_up and not kernels.is_ready():
+            self.status.show_kernels("compiling kernels\u2026")
+            self._warm_up.start()
+        elif not kernels.is_ready():
+            kernels.mark_ready()  # no background warm-up: draw synchronously
+
+    # -- convenient names (tests and scripts use them) --------------------------------
+    @property
+    def worker(self):
+        return self.session.worker
+
+    @property
+    def panels(self) -> dict[str, SectionPanel]:
+        return self.views.panels
+
+    def exportable_views(self) -> dict[str, QWidget]:
+        v = self.views
+        return {"Loss": v.loss, "Gradient norms": v.grad, "Histograms": v.hists,
+                "Prediction": v.boundary, "Activation gallery": v.gallery,
+                "Compare": v.compare}
+
+    # -- layout ----------------------------------------------------------------------
+    def _build_centre(self) -> None:
+        v = self.views
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(v.loss)
+        top.addWidget(v.boundary)
+        top.setSizes([600, 420])
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(v.grad)
+        bottom.addWidget(v.hists)
+        bottom.setSizes([560, 460])
+        page = QSplitter(Qt.Orientation.Vertical)
+        page.addWidget(top)
+        page.addWidget(bottom)
+        page.setSizes([430, 370])
+        for s in (top, bottom, page):
+            s.setChildrenCollapsible(False)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(page, "Training")
+        self.tabs.addTab(v.gallery, "Activation gallery")
+        self.tabs.addTab(v.compare, "Compare")
+        self.setCentralWidget(self.tabs)
+
+    def _add_lab_tabs(self) -> None:
+        """The optimizer lab and the loss landscape (playground.lab, issue 5) as tabs."""
+        self.lab = self.landscape = None
+        try:
+            from playground.lab import LabWidget, LandscapeWidget
+        except ImportError as err:  # the lab is an add-on: the app runs without it
+            self.status.showMessage(f"Optimizer lab unavailable: {err}", 10_000)
+            return
+        self.lab = LabWidget()
+        self.tabs.addTab(self.lab, "Optimizer lab")
+        self.landscape = LandscapeWidget()
+        # A private copy of the run: the landscape computes on it in its own thread
+        # while training goes on.
+        self.landscape.set_trainer_provider(self.session.trainer_copy)
+        self.tabs.addTab(self.landscape, "Loss landscape")
+
+    def _build_docks(self) -> dict[str, QDockWidget]:
+        docks = {}
+        titles = {"network": "Network", "data": "Data", "optimizer": "Optimizer",
+                  "training": "Training"}
+        for key, panel in self.views.panels.items():
+            dock = QDockWidget(titles[key], self)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(panel)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                             | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            docks[key] = dock
+        self._default_dock_layout(docks)
+        return docks
+
+    def _default_dock_layout(self, docks: dict[str, QDockWidget]) -> None:
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        for d in docks.values():
+            d.setFloating(False)
+            d.show()
+        # Two stacks: what is built (network / data) over how it learns
+        # (optimizer / training). Split first: a tabified dock cannot be split.
+        self.addDockWidget(left, docks["network"])
+        self.splitDockWidget(docks["network"], docks["optimizer"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(docks["network"], docks["data"])
+        self.tabifyDockWidget(docks["optimizer"], docks["training"])
+        docks["network"].raise_()
+        docks["optimizer"].raise_()
+        self.resizeDocks([docks["network"]], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["network"], docks["optimizer"]], [500, 300],
+                         Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.files.build_menu(bar.addMenu("&File"))
+        bar.addMenu(self.files.presets_menu)
+        run = bar.addMenu("&Run")
+        c = self.controls
+        for act in (c.play, c.step, c.reset, c.new_seed):
+            run.addAction(act)
+        run.addSeparator()
+        run.addAction(c.pin)
+        run.addAction(c.clear_pins)
+        self.compare_action = QAction("&Compare variants\u2026", self)
+        self.compare_action.triggered.connect(
+            lambda: self.tabs.setCurrentWidget(self.views.compare))
+        run.addAction(self.compare_action)
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction("Reset layout", lambda: self._default_dock_layout(self.docks))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
+        help_menu.addAction("About", self._show_about)
+
+    def _connect_controls(self) -> None:
+        c = self.controls
+        s = self.session
+        c.play.triggered.connect(s.toggle_play)
+        c.step.triggered.connect(s.single_step)
+        c.reset.triggered.connect(s.reset)
+        c.new_seed.triggered.connect(s.reset_new_seed)
+        c.pin.triggered.connect(s.pin)
+        c.clear_pins.triggered.connect(self.views.loss.clear_pins)
+
+    def _show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                "Space\tplay / pause\nS\tsingle step\nR\treset (same seed)\n"
+                                "Shift+R\treset with a new seed\nP\tpin the run\n"
+                                "Ctrl+O / Ctrl+S\topen / save")
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, "Optimizer Playground",
+                          "See why deep networks are hard to train and what each remedy "
+                          "does.\nFollows the lecture \u201cAdvanced optimization\u201d.")
+
+    def _update_title(self) -> None:
+        doc = self.session.document
+        self.setWindowTitle(f"{doc.title}[*] \u2014 Optimizer Playground")
+        self.setWindowModified(doc.dirty)
+
+    # -- settings --------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None and int(s.value("window/layout_version", 0)) == LAYOUT_VERSION:
+            self.restoreState(state, LAYOUT_VERSION)
+        self.views.loss.set_log(str(s.value("plots/loss_log", "true")).lower() == "true")
+
+    def _save_layout(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        s.setValue("window/layout_version", LAYOUT_VERSION)
+        s.setValue("plots/loss_log", self.views.loss.log_box.isChecked())
+        s.sync()
+
+    # -- events ----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self._save_layout()
+        if self.landscape is not None and hasattr(self.landscape, "shutdown"):
+            self.landscape.shutdown()
+        self.session.shutdown(SHUTDOWN_SECONDS)
+        event.accept()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        path = self._dropped_path(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files.open_path(path)
+
+    @staticmethod
+    def _dropped_path(event) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and files.is_session_file(url.toLocalFile()):
+                return url.toLocalFile()
+        return None

@@ -1,0 +1,113 @@
+"""What the plots need to know about a run besides its snapshots.
+
+``describe_run`` reads a freshly built trainer once, in the GUI thread, before
+the trainer is handed to the worker: the data points to scatter, the layer
+names, and where to evaluate the network for the decision-boundary view.
+``compute_view`` is the worker-side half: it evaluates the network on that
+grid between chunks of training.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.data.preprocessing import covariance_ellipse
+
+GRID_POINTS = 80  # per axis: a smooth heatmap, still cheap at ~4 Hz
+CURVE_POINTS = 200
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """Where to evaluate the network: a 2-D grid or a 1-D line, in raw input units."""
+
+    kind: str  # "grid" or "curve"
+    xs: np.ndarray
+    ys: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    """Network output on a ViewSpec: z has shape (len(ys), len(xs)) or (len(xs),)."""
+
+    spec: ViewSpec
+    z: np.ndarray
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: int
+    layer_names: tuple[str, ...]
+    hidden_names: tuple[str, ...]
+    task: str
+    n_classes: int
+    class_names: tuple[str, ...]
+    feature_names: tuple[str, ...]
+    train_X: np.ndarray  # raw inputs (before preprocessing)
+    train_y: np.ndarray
+    val_X: np.ndarray
+    val_y: np.ndarray
+    train_X_pre: np.ndarray  # after preprocessing, for the before/after scatter
+    preprocessing: tuple[str, ...]
+    ellipse_raw: np.ndarray | None  # covariance ellipses of the first two features
+    ellipse_pre: np.ndarray | None
+    view_spec: ViewSpec | None
+
+
+def _bounds(X: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
+    lo, hi = float(np.min(X)), float(np.max(X))
+    pad = margin * max(hi - lo, 1e-6)
+    return lo - pad, hi + pad
+
+
+def _view_spec(X: np.ndarray) -> ViewSpec | None:
+    if X.shape[1] == 2:
+        (x0, x1), (y0, y1) = _bounds(X[:, 0]), _bounds(X[:, 1])
+        return ViewSpec("grid", np.linspace(x0, x1, GRID_POINTS),
+                        np.linspace(y0, y1, GRID_POINTS))
+    if X.shape[1] == 1:
+        x0, x1 = _bounds(X[:, 0])
+        return ViewSpec("curve", np.linspace(x0, x1, CURVE_POINTS))
+    return None
+
+
+def _ellipse(X: np.ndarray) -> np.ndarray | None:
+    if X.shape[1] < 2 or X.shape[0] < 2:
+        return None
+    try:
+        return covariance_ellipse(X[:, :2])
+    except ValueError:
+        return None
+
+
+def describe_run(trainer, run_id: int, config) -> RunInfo:
+    """Everything static about ``trainer``'s run (call before handing it to the worker)."""
+    data = trainer.data
+    net = trainer.network
+    hidden = tuple(b.name for b in net.blocks if b.activation is not None)
+    raw_X = np.asarray(data.train_raw_X)
+    return RunInfo(
+        run_id=run_id, layer_names=tuple(net.layer_names), hidden_names=hidden,
+        task=data.raw.task, n_classes=data.raw.n_classes, class_names=data.raw.class_names,
+        feature_names=data.raw.feature_names,
+        train_X=raw_X, train_y=np.asarray(data.train.y),
+        val_X=np.asarray(data.val_raw_X), val_y=np.asarray(data.val.y),
+        train_X_pre=np.asarray(data.train.X),
+        preprocessing=tuple(s.name for s in config.data.preprocessing),
+        ellipse_raw=_ellipse(raw_X), ellipse_pre=_ellipse(np.asarray(data.train.X)),
+        view_spec=_view_spec(raw_X))
+
+
+def compute_view(trainer, spec: ViewSpec | None) -> View | None:
+    """The network's output over ``spec`` (worker thread, between chunks)."""
+    if spec is None or trainer.status == "diverged":
+        return None  # non-finite weights: keep showing the last sane prediction
+    with np.errstate(all="ignore"):  # huge (not yet infinite) weights may overflow
+        if spec.kind == "grid":
+            return View(spec, trainer.predict_grid(spec.xs, spec.ys))
+        # 1-D input: the fitted curve. Trainer has no 1-D predict, so go through its
+        # pipeline and network (a Trainer.predict(X_raw) in the core would do).
+        X = trainer.data.pipeline.transform(spec.xs.reshape(-1, 1))
+        return View(spec, trainer.network.predict(X)[:, 0].copy())

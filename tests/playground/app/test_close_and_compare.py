@@ -1,0 +1,43 @@
+"""Closing during training, and compare mode."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QSettings
+
+from tests.playground.conftest import TEST_APP
+
+
+def test_closing_the_window_during_training_ends_the_worker_within_a_second(qtbot, window):
+    window.session.play()
+    qtbot.waitUntil(lambda: window.session.step > 0 and window.session.playing,
+                    timeout=10_000)
+    t0 = time.perf_counter()
+    window.close()  # unsaved run: the prompt is answered "discard" by the fixture
+    while window.worker.is_alive() and time.perf_counter() - t0 < 1.0:
+        time.sleep(0.01)
+    assert not window.worker.is_alive()
+    assert time.perf_counter() - t0 < 1.0
+    # The layout was remembered for the next launch.
+    from playground.app import settings
+
+    assert settings.make_settings(TEST_APP).value("window/state") is not None
+    assert isinstance(settings.make_settings(TEST_APP), QSettings)
+
+
+def test_compare_with_two_optimizers_gives_two_labelled_loss_curves(qtbot, window):
+    view = window.views.compare
+    window.compare_action.trigger()
+    assert window.tabs.currentWidget() is view
+    view.kind.setCurrentIndex(view.kind.findData("optimizers"))
+    view.set_checked_optimizers(["sgd", "adam"])
+    view.steps.setValue(80)
+    view.run_button.click()
+    qtbot.waitUntil(lambda: view.run_button.isEnabled(), timeout=30_000)
+    assert len(view.curves) == 2
+    labels = [label.text for _, label in view.legend.items]
+    assert len(labels) == 2
+    assert labels[0].startswith("sgd") and labels[1].startswith("adam")
+    for item in view.curves.values():
+        assert len(item.xData) == 80
