@@ -454,13 +454,20 @@ class Trainer:
             message=self.message,
             extras=dict(extras or {}))
 
+    def predict_raw(self, X_raw: np.ndarray) -> np.ndarray:
+        """Network outputs (evaluation mode) for inputs in raw units, i.e. before the
+        run's preprocessing: probabilities for classification losses (as
+        ``Network.predict``), the regression outputs otherwise. Shape (n, outputs)."""
+        X = np.ascontiguousarray(X_raw, dtype=np.float64)
+        return self.network.predict(self.data.pipeline.transform(X))
+
     def predict_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Network output over a grid in the raw 2-D input space (decision boundary):
         class-1 probability for binary tasks, the predicted class for multiclass,
         the output for regression. Shape (len(ys), len(xs))."""
         gx, gy = np.meshgrid(xs, ys)
         pts = np.column_stack([gx.ravel(), gy.ravel()])
-        p = self.network.predict(self.data.pipeline.transform(pts))
+        p = self.predict_raw(pts)
         if p.shape[1] == 1:
             out = p[:, 0]
         elif self.data.train.task == "regression":

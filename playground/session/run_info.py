@@ -107,7 +107,4 @@ def compute_view(trainer, spec: ViewSpec | None) -> View | None:
     with np.errstate(all="ignore"):  # huge (not yet infinite) weights may overflow
         if spec.kind == "grid":
             return View(spec, trainer.predict_grid(spec.xs, spec.ys))
-        # 1-D input: the fitted curve. Trainer has no 1-D predict, so go through its
-        # pipeline and network (a Trainer.predict(X_raw) in the core would do).
-        X = trainer.data.pipeline.transform(spec.xs.reshape(-1, 1))
-        return View(spec, trainer.network.predict(X)[:, 0].copy())
+        return View(spec, trainer.predict_raw(spec.xs.reshape(-1, 1))[:, 0].copy())
