@@ -36,4 +36,5 @@ clean:
 	rm -rf $(VENV) build *.egg-info
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -e '.[$(EXTRAS),bench]'
 	$(BIN)/python benchmarks/bench.py

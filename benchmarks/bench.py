@@ -26,11 +26,14 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_var] = "1"
+# XLA (JAX) on one CPU thread as well.
+os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+                           " intra_op_parallelism_threads=1").strip()
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
-import math  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -38,253 +41,26 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _p in (ROOT, ROOT / "benchmarks"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 try:  # optional: a second guard on the BLAS thread pools
     from threadpoolctl import threadpool_info, threadpool_limits
 except ImportError:
     threadpool_info = threadpool_limits = None
 
-LR, BETA1, BETA2, EPS = 1e-3, 0.9, 0.999, 1e-8
-N_TRAIN = 2048  # training examples every contender cycles through
-N_ROWS = 2560  # rows generated for the core: val_ratio 0.2 leaves N_TRAIN to train on
-VAL_RATIO = 0.2  # the core needs a non-empty validation split (see README); never evaluated
-EVAL_EVERY = 1_000_000  # largest practical value: validation never runs during timing
-CORE_CHUNK = 256  # steps per Trainer.run call, as the headless runner does
-HISTORY = 20_000  # ring buffer the NumPy / torch contenders record metrics into
-SEED = 0
+from contenders import CONTENDERS  # noqa: E402
+from workloads import EVAL_EVERY, WORKLOADS, Workload, core_config  # noqa: E402
 
-
-# ---------------------------------------------------------------------------------------
-# Workloads and data
-# ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Workload:
-    key: str
-    n_in: int
-    hidden: tuple[int, ...]
-    n_out: int
-    batch: int
-    targets: dict  # target ratios: {"numpy": x, "torch": y}
-
-    @property
-    def sizes(self) -> list[int]:
-        return [self.n_in, *self.hidden, self.n_out]
-
-    @property
-    def label(self) -> str:
-        h = self.hidden
-        arch = (f"{self.n_in}-[{h[0]}x{len(h)}]-{self.n_out}" if len(h) > 3 and len(set(h)) == 1
-                else "-".join(map(str, self.sizes)))
-        return f"({self.key}) {arch} b{self.batch}"
-
-
-WORKLOADS = {
-    "a": Workload("a", 2, (8, 8, 8), 1, 32, {"numpy": 6.0, "torch": 40.0}),
-    "b": Workload("b", 2, (16,) * 8, 1, 32, {"numpy": 2.0, "torch": 8.0}),
-    "c": Workload("c", 64, (256, 256), 10, 128, {"numpy": 1.0, "torch": 2.0}),
-}
-
-
-def make_data(w: Workload, n: int = N_ROWS) -> tuple[np.ndarray, np.ndarray]:
-    """Float64 inputs and targets: regression_2d's surface for (a)/(b), a 10-class
-    task on 64 Gaussian features (one-hot targets, as the core builds for MSE) for (c)."""
-    rng = np.random.default_rng(SEED)
-    if w.n_in == 2:
-        X = rng.uniform(-2.0, 2.0, (n, 2))
-        Y = np.sin(1.5 * X[:, :1]) * np.cos(1.5 * X[:, 1:]) + 0.1 * X[:, :1] * X[:, 1:]
-        return X, Y + 0.1 * rng.standard_normal(Y.shape)
-    X = rng.standard_normal((n, w.n_in))
-    labels = np.argmax(X @ rng.standard_normal((w.n_in, w.n_out)), axis=1)
-    return X, np.eye(w.n_out)[labels]
-
-
-def core_config(w: Workload, tmp: Path) -> dict:
-    """The session config of workload ``w`` (public config schema, version 2)."""
-    if w.n_in == 2:
-        data = {"name": "regression_2d", "n_samples": N_ROWS, "noise": 0.1,
-                "val_ratio": VAL_RATIO}
-    else:  # no registered data set has 64 features: a generated CSV
-        X, Y = make_data(w)
-        path = tmp / f"workload_{w.key}.csv"
-        header = ",".join([f"x{i}" for i in range(w.n_in)] + ["label"])
-        table = np.column_stack([X, Y.argmax(axis=1)])
-        fmt = ["%.17g"] * w.n_in + ["%d"]
-        np.savetxt(path, table, delimiter=",", header=header, comments="", fmt=fmt)
-        data = {"name": "csv", "csv_path": str(path), "label_column": "label",
-                "val_ratio": VAL_RATIO}
-    return {
-        "schema_version": 2,
-        "title": f"benchmark workload {w.key}",
-        "data": data,
-        "network": {"hidden": list(w.hidden), "activation": "tanh", "loss": "mse",
-                    "initializer": "xavier_uniform"},
-        "optimizer": {"name": "adam",
-                      "hyper": {"lr": LR, "beta1": BETA1, "beta2": BETA2, "eps": EPS}},
-        "training": {"batch_size": w.batch, "eval_every": EVAL_EVERY, "seed": SEED},
-    }
-
-
-def xavier_params(sizes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Glorot-uniform weights (fan_in, fan_out) and zero biases, shared by NumPy and torch."""
-    rng = np.random.default_rng(SEED + 1)
-    out = []
-    for fi, fo in zip(sizes[:-1], sizes[1:], strict=True):
-        a = math.sqrt(6.0 / (fi + fo))
-        out.append((rng.uniform(-a, a, (fi, fo)), np.zeros(fo)))
-    return out
-
-
-class EpochBatches:
-    """Mini-batches by slicing an array re-shuffled at the start of every epoch."""
-
-    def __init__(self, X: np.ndarray, Y: np.ndarray, batch: int, to_torch: bool = False):
-        self.X, self.Y, self.batch, self.to_torch = X, Y, batch, to_torch
-        self.rng = np.random.default_rng(SEED + 2)
-        self.pos = len(X)  # forces a shuffle on the first call
-
-    def next(self):
-        if self.pos + self.batch > len(self.X):
-            perm = self.rng.permutation(len(self.X))
-            self.Xs, self.Ys = self.X[perm], self.Y[perm]
-            if self.to_torch:
-                import torch
-                self.Xs, self.Ys = torch.from_numpy(self.Xs), torch.from_numpy(self.Ys)
-            self.pos = 0
-        s = slice(self.pos, self.pos + self.batch)
-        self.pos += self.batch
-        return self.Xs[s], self.Ys[s]
-
-
-# ---------------------------------------------------------------------------------------
-# Contenders: each returns run(n) that trains n more steps
-# ---------------------------------------------------------------------------------------
-
-def contender_core(w: Workload, tmp: Path) -> Callable[[int], None]:
-    """The project's core through its public API: Trainer(parse_config(...)).run(k)."""
-    from core.train.config import parse_config
-    from core.train.trainer import Trainer
-
-    trainer = Trainer(parse_config(core_config(w, tmp)))
-    n_train = trainer.data.train.X.shape[0]
-    if n_train != N_TRAIN or trainer.y_train.shape[1] != w.n_out:
-        print(f"  note: core trains on {n_train} examples with {trainer.y_train.shape[1]} "
-              f"outputs (expected {N_TRAIN} and {w.n_out})")
-
-    def run(n: int) -> None:
-        done = 0
-        while done < n:
-            k = trainer.run(min(CORE_CHUNK, n - done))
-            if k == 0:
-                raise RuntimeError(f"core stopped training: {trainer.status} {trainer.message}")
-            done += k
-
-    return run
-
-
-def contender_numpy(w: Workload, tmp: Path) -> Callable[[int], None]:
-    """A straightforward NumPy MLP: per-layer arrays, X @ W + b, tanh, MSE, Adam."""
-    X, Y = make_data(w)
-    batches = EpochBatches(X[:N_TRAIN], Y[:N_TRAIN], w.batch)
-    params = [p.copy() for layer in xavier_params(w.sizes) for p in layer]  # W0, b0, W1, ...
-    m = [np.zeros_like(p) for p in params]
-    v = [np.zeros_like(p) for p in params]
-    n_layers = len(w.sizes) - 1
-    loss_hist, norm_hist = np.empty(HISTORY), np.empty((HISTORY, n_layers))
-    t = 0
-
-    def step() -> None:
-        nonlocal t
-        xb, yb = batches.next()
-        Ws, bs = params[0::2], params[1::2]
-        acts = [xb]  # input of each layer
-        for W, b in zip(Ws[:-1], bs[:-1], strict=True):
-            acts.append(np.tanh(acts[-1] @ W + b))
-        diff = acts[-1] @ Ws[-1] + bs[-1] - yb
-        loss = np.mean(diff * diff)  # mean over batch and outputs
-        g = diff * (2.0 / diff.size)  # dL/d(output)
-        grads = [None] * len(params)
-        for i in range(n_layers - 1, -1, -1):
-            grads[2 * i] = acts[i].T @ g
-            grads[2 * i + 1] = g.sum(axis=0)
-            if i:
-                g = (g @ Ws[i].T) * (1.0 - acts[i] * acts[i])  # tanh' = 1 - tanh^2
-        norms = np.array([math.sqrt(np.sum(gw * gw) + np.sum(gb * gb))
-                          for gw, gb in zip(grads[0::2], grads[1::2], strict=True)])
-        if not (np.isfinite(loss) and np.all(np.isfinite(norms))):
-            raise FloatingPointError("numpy contender diverged")
-        t += 1
-        bc1, bc2 = 1.0 - BETA1 ** t, 1.0 - BETA2 ** t
-        for p, gr, mi, vi in zip(params, grads, m, v, strict=True):
-            mi *= BETA1
-            mi += (1.0 - BETA1) * gr
-            vi *= BETA2
-            vi += (1.0 - BETA2) * gr * gr
-            p -= LR * (mi / bc1) / (np.sqrt(vi / bc2) + EPS)
-        loss_hist[t % HISTORY] = loss
-        norm_hist[t % HISTORY] = norms
-
-    def run(n: int) -> None:
-        for _ in range(n):
-            step()
-
-    return run
-
-
-def contender_torch(w: Workload, tmp: Path) -> Callable[[int], None]:
-    """PyTorch eager, CPU, float64, one thread: Sequential(Linear, Tanh, ...), MSELoss, Adam."""
-    import torch
-    from torch import nn
-
-    X, Y = make_data(w)
-    batches = EpochBatches(X[:N_TRAIN], Y[:N_TRAIN], w.batch, to_torch=True)
-    modules: list[nn.Module] = []
-    linears: list[nn.Linear] = []
-    for W, b in xavier_params(w.sizes):
-        lin = nn.Linear(W.shape[0], W.shape[1], dtype=torch.float64)
-        with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(W.T))
-            lin.bias.copy_(torch.from_numpy(b))
-        linears.append(lin)
-        modules += [lin, nn.Tanh()]
-    model = nn.Sequential(*modules[:-1])  # no activation after the output layer
-    loss_fn = nn.MSELoss()
-    opt = torch.optim.Adam(model.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
-    loss_hist, norm_hist = np.empty(HISTORY), np.empty((HISTORY, len(linears)))
-    t = 0
-
-    def step() -> None:
-        nonlocal t
-        xb, yb = batches.next()
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xb), yb)
-        loss.backward()
-        norms = torch.stack([torch.sqrt(lin.weight.grad.square().sum()
-                                        + lin.bias.grad.square().sum()) for lin in linears])
-        opt.step()
-        loss_value, norm_values = loss.item(), norms.numpy()
-        if not (math.isfinite(loss_value) and np.all(np.isfinite(norm_values))):
-            raise FloatingPointError("torch contender diverged")
-        t += 1
-        loss_hist[t % HISTORY] = loss_value
-        norm_hist[t % HISTORY] = norm_values
-
-    def run(n: int) -> None:
-        for _ in range(n):
-            step()
-
-    return run
-
-
-CONTENDERS = {"core": contender_core, "numpy": contender_numpy, "torch": contender_torch}
+OPTIONAL = {"torch": ("torch",), "jax_scan": ("jax",), "jax_step": ("jax",),
+            "sklearn": ("sklearn",)}
+ORDER = ("core", "core_eval10", "numpy", "torch", "jax_step", "jax_scan", "sklearn", "gemm")
 
 
 def torch_available() -> str | None:
@@ -301,6 +77,25 @@ def torch_available() -> str | None:
     return None
 
 
+
+
+def missing(module: str) -> str | None:
+    """None when ``module`` imports, else the reason it does not."""
+    if module == "torch":
+        return torch_available()
+    try:
+        __import__(module)
+    except Exception as err:  # noqa: BLE001 - ImportError, or a broken install
+        return f"{type(err).__name__}: {err}"
+    return None
+
+
+def contenders_for(w: Workload, skipped: dict[str, str]) -> list[str]:
+    """Who races on ``w``: everyone available; the BLAS floor where it has a target."""
+    names = [n for n in ORDER if n not in skipped]
+    return [n for n in names if n != "gemm" or "gemm" in w.targets]
+
+
 # ---------------------------------------------------------------------------------------
 # Timing harness
 # ---------------------------------------------------------------------------------------
@@ -313,13 +108,15 @@ def timed(run: Callable[[int], None], n: int) -> float:
 
 
 def calibrate(run: Callable[[int], None], seconds: float) -> int:
-    """Untimed warm-up (compiles, fills caches), then the block size that takes ``seconds``."""
-    run(2)
-    n = 16
+    """Untimed warm-up (compiles, fills caches), then the block size that takes ``seconds``
+    (a multiple of ``run.step_multiple`` for contenders that run compiled chunks)."""
+    mult = getattr(run, "step_multiple", 1)
+    run(2 * mult)
+    n = 16 * mult
     while True:
         dt = timed(run, n)
         if dt >= seconds / 5 or n >= 10_000_000:
-            return max(1, round(n * seconds / dt))
+            return max(1, round(n * seconds / dt / mult)) * mult
         n *= 4
 
 
@@ -492,41 +289,46 @@ def print_machine(info: dict) -> None:
     print()
 
 
-def ratio_cell(result: dict, other: str, target: float) -> tuple[str, bool | None]:
+def ratio(result: dict, name: str) -> float | None:
+    """The figure each target is about: core's steps/s over ``name``'s (for core_eval10,
+    core_eval10's over core's: how much of the speed evaluation every 10 steps keeps)."""
     med = result["median"]
-    if other not in med:
-        return f"{'skipped':>8s}   ≥{target:g}×  ----", None
-    r = med["core"] / med[other]
-    ok = r >= target
-    return f"{r:7.2f}×   ≥{target:g}×  {'PASS' if ok else 'MISS'}", ok
+    if name not in med or "core" not in med:
+        return None
+    return med["core_eval10"] / med["core"] if name == "core_eval10" else med["core"] / med[name]
+
+
+TARGET_TEXT = {"core_eval10": "eval-10 step ≤ 1.3× a plain step",
+               "gemm": "core ≤ 1.3× its matrix products alone"}
 
 
 def print_table(results: list[dict], reps: int) -> None:
-    print(f"\nSteps per second (median of {reps} alternating blocks; min..max in brackets)")
-    head = f"{'workload':22s} {'core':>22s} {'numpy':>22s} {'torch':>22s}"
-    print(head)
-    print("-" * len(head))
-    for res in results:
-        cells = []
-        for name in ("core", "numpy", "torch"):
-            if name in res["median"]:
-                r = res["rates"][name]
-                cells.append(f"{res['median'][name]:9,.0f} ({min(r):,.0f}..{max(r):,.0f})")
-            else:
-                cells.append("skipped")
-        print(f"{res['workload']:22s} " + " ".join(f"{c:>22s}" for c in cells))
-    print(f"\n{'workload':22s} {'core/numpy  target':>28s} {'core/torch  target':>28s}")
-    print("-" * 80)
+    print(f"\nSteps per second (median of {reps} alternating blocks; min..max in brackets), "
+          "and the ratio each target is about")
     for res in results:
         w = WORKLOADS[res["key"]]
-        c_np, ok_np = ratio_cell(res, "numpy", w.targets["numpy"])
-        c_t, ok_t = ratio_cell(res, "torch", w.targets["torch"])
-        res["ratios"] = {"core/numpy": (res["median"]["core"] / res["median"]["numpy"]
-                                        if "numpy" in res["median"] else None),
-                         "core/torch": (res["median"]["core"] / res["median"]["torch"]
-                                        if "torch" in res["median"] else None)}
-        res["pass"] = {"numpy": ok_np, "torch": ok_t}
-        print(f"{res['workload']:22s} {c_np:>28s} {c_t:>28s}")
+        print(f"\n{res['workload']}")
+        print(f"  {'contender':12s} {'steps/s':>26s}   {'µs/step':>9s}   {'ratio':>8s}  "
+              f"{'target':>7s}  verdict")
+        res["ratios"], res["pass"] = {}, {}
+        for name in ORDER:
+            if name not in res["median"]:
+                continue
+            r = res["rates"][name]
+            med = res["median"][name]
+            line = (f"  {name:12s} {med:12,.0f} ({min(r):,.0f}..{max(r):,.0f})".ljust(42)
+                    + f"   {1e6 / med:9.1f}")
+            q, target = ratio(res, name), w.targets.get(name)
+            if name != "core" and q is not None:
+                res["ratios"][name] = q
+                line += f"   {q:7.2f}×"
+                if target is not None:
+                    ok = q >= target
+                    res["pass"][name] = ok
+                    line += f"  ≥{target:5.2f}  {'PASS' if ok else 'MISS'}"
+                    if name in TARGET_TEXT:
+                        line += f"  ({TARGET_TEXT[name]})"
+            print(line)
     noisy = [f"{res['key']}/{name}" for res in results for name, r in res["rates"].items()
              if max(r) > 1.3 * min(r)]
     if noisy:
@@ -569,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="also measure peak memory of a headless run on workload (a) (slow)")
     p.add_argument("--memory-steps", type=int, default=1_000_000,
                    help="steps of that run (default 10^6)")
+    p.add_argument("--contenders", default=None,
+                   help=f"comma-separated subset of {','.join(ORDER)} (default: all available)")
     p.add_argument("--json", default=None, help="write all results to this JSON file")
     args = p.parse_args(argv)
 
@@ -580,19 +384,25 @@ def main(argv: list[str] | None = None) -> int:
     seconds = args.block_seconds or (0.15 if args.quick else 0.75)
 
     limiter = threadpool_limits(1) if threadpool_limits is not None else None  # noqa: F841
-    torch_missing = torch_available()
     info = machine()
     print_machine(info)
-    names = ["core", "numpy", "torch"]
-    if torch_missing:
-        names.remove("torch")
-        print(f"note: PyTorch contender skipped — torch is not importable ({torch_missing})\n")
-    else:
+    skipped = {}
+    for name, modules in OPTIONAL.items():
+        why = next((m for m in (missing(mod) for mod in modules) if m), None)
+        if why:
+            skipped[name] = why
+            print(f"note: contender {name} skipped — not importable ({why}); "
+                  "install the [bench] extra")
+    if args.contenders:
+        wanted = {c.strip() for c in args.contenders.split(",")}
+        skipped.update({n: "not asked for" for n in ORDER if n not in wanted})
+    if "torch" not in skipped:
         import torch
         print(f"torch: {torch.get_num_threads()} intra-op thread(s), "
-              f"{torch.get_num_interop_threads()} inter-op thread(s)\n")
+              f"{torch.get_num_interop_threads()} inter-op thread(s)")
+    print()
     print(f"Each contender: untimed warm-up, then {reps} alternating blocks of ~{seconds} s; "
-          f"core with eval_every={EVAL_EVERY:,} (pure training steps)\n")
+          f"core with eval_every={EVAL_EVERY:,} (pure training steps), core_eval10 with 10\n")
 
     report: dict = {"machine": info, "reps": reps, "block_seconds": seconds, "workloads": []}
     with tempfile.TemporaryDirectory(prefix="opg_bench_") as tmp_name:
@@ -600,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in keys:
             w = WORKLOADS[key]
             print(f"Workload {w.label}", flush=True)
-            res = bench_workload(w, names, reps, seconds, tmp)
+            res = bench_workload(w, contenders_for(w, skipped), reps, seconds, tmp)
             res["key"] = key
             report["workloads"].append(res)
         print_table(report["workloads"], reps)
