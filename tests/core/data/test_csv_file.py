@@ -16,6 +16,7 @@ def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
     p.write_text(text, encoding="utf-8")
     return p
 
+
 def test_load_csv_round_trip(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 3)) * [1, 100, 0.01]
@@ -33,6 +34,7 @@ def test_load_csv_round_trip(tmp_path):
     assert ds.name == "data"
     assert not ds.X.flags.writeable
 
+
 def test_load_csv_text_labels_quoting_and_label_column(tmp_path):
     p = write(
         tmp_path,
@@ -49,6 +51,7 @@ def test_load_csv_text_labels_quoting_and_label_column(tmp_path):
     assert ds.y.tolist() == [0, 2, 0, 1]
     assert ds.X.tolist() == [[1.5, 0.2], [6.0, 2.5], [1.4, 0.3], [4.5, 1.5]]
     assert ds.task == "multiclass" and ds.n_classes == 3
+
 
 def test_load_csv_infers_binary_regression_and_respects_task(tmp_path):
     p = write(tmp_path, "x,y\n1,10\n2,-1\n3,10\n4,-1\n")
@@ -69,6 +72,7 @@ def test_load_csv_infers_binary_regression_and_respects_task(tmp_path):
     with pytest.raises(ValueError, match="task"):
         load_csv(p, task="ranking")
 
+
 def test_load_csv_semicolons_and_gzip(tmp_path):
     p = write(tmp_path, "u;v;lab\n1;2;a\n3;4;b\n", "semi.csv")
     ds = load_csv(p)
@@ -78,6 +82,7 @@ def test_load_csv_semicolons_and_gzip(tmp_path):
     g = load_csv(gz)
     assert g.name == "packed" and g.X.tolist() == [[1, 2], [3, 4]]
 
+
 def test_load_csv_bom_crlf_and_trailing_delimiters(tmp_path):
     p = tmp_path / "excel.csv"
     p.write_bytes(b"\xef\xbb\xbfa,b,label,\r\n1,2,yes,\r\n3,4,no,\r\n,,,\r\n")
@@ -85,6 +90,7 @@ def test_load_csv_bom_crlf_and_trailing_delimiters(tmp_path):
     assert ds.feature_names == ("a", "b")
     assert ds.X.tolist() == [[1, 2], [3, 4]] and ds.class_names == ("no", "yes")
     assert ds.y.tolist() == [1, 0]
+
 
 BAD_CSV = [
     ("empty", "", r"empty\.csv: the file is empty"),
@@ -105,6 +111,7 @@ BAD_CSV = [
     ("inf", "a,b,label\n1,inf,0\n3,4,1\n", r"column 'b': non-finite value"),
 ]
 
+
 @pytest.mark.parametrize(("case", "text", "message"), BAD_CSV, ids=[c[0] for c in BAD_CSV])
 def test_load_csv_bad_files_raise_clear_errors(tmp_path, case, text, message):
     p = write(tmp_path, text, "empty.csv" if case == "empty" else f"{case}.csv")
@@ -114,6 +121,7 @@ def test_load_csv_bad_files_raise_clear_errors(tmp_path, case, text, message):
     assert str(p) in str(info.value)
     assert p.read_bytes() == before
 
+
 def test_load_csv_unknown_label_column_lists_available(tmp_path):
     p = write(tmp_path, "alpha,beta,gamma\n1,2,0\n3,4,1\n")
     before = p.read_bytes()
@@ -121,6 +129,7 @@ def test_load_csv_unknown_label_column_lists_available(tmp_path):
     with pytest.raises(ValueError, match=expected):
         load_csv(p, label_column="delta")
     assert p.read_bytes() == before
+
 
 def test_load_csv_binary_junk_and_missing_file(tmp_path):
     p = tmp_path / "junk.csv"

@@ -28,6 +28,7 @@ EXPECTED = {  # name: (task, n_classes, n_features)
     "breast_cancer": ("binary", 2, 30),
 }
 
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -47,11 +48,13 @@ def test_registry_lists_every_dataset_with_metadata():
     assert [o.name for o in D.dataset_info("blobs").options] == ["n_classes"]
     assert [o.name for o in D.dataset_info("correlated_gaussian").options] == ["dim"]
 
+
 def test_unknown_dataset_names_the_choices():
     with pytest.raises(ValueError, match=r"unknown dataset 'nope'.*circle"):
         load_dataset("nope")
     with pytest.raises(ValueError, match="unknown dataset"):
         D.dataset_info("nope")
+
 
 # --------------------------------------------------------------------------- the container
 
@@ -67,6 +70,7 @@ def test_arrays_are_read_only(name):
     with pytest.raises(dataclasses.FrozenInstanceError):
         ds.name = "other"  # type: ignore[misc]
 
+
 def test_dataset_copies_its_inputs():
     X = np.zeros((4, 2))
     y = np.array([0, 1, 0, 1])
@@ -75,6 +79,7 @@ def test_dataset_copies_its_inputs():
     y[0] = 1
     assert ds.X[0, 0] == 0.0 and ds.y[0] == 0
     assert ds.class_names == ("0", "1")
+
 
 def test_dataset_rejects_inconsistent_fields():
     X = np.zeros((4, 2))
@@ -91,6 +96,7 @@ def test_dataset_rejects_inconsistent_fields():
         Dataset(X=np.full((4, 2), np.nan), y=np.zeros(4), task="regression", n_classes=0,
                 feature_names=("a", "b"), name="t")
 
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -99,10 +105,12 @@ def test_load_dataset_rejects_bad_n_samples(bad):
     with pytest.raises(ValueError, match="n_samples"):
         load_dataset("circle", n_samples=bad, seed=0)
 
+
 @pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf"), "0.1", True])
 def test_load_dataset_rejects_bad_noise(bad):
     with pytest.raises(ValueError, match="noise"):
         load_dataset("circle", noise=bad, seed=0)
+
 
 def test_load_dataset_rejects_bad_options_and_randomness():
     with pytest.raises(ValueError, match="n_classes"):
@@ -119,6 +127,7 @@ def test_load_dataset_rejects_bad_options_and_randomness():
         load_dataset("circle", seed=-1)
     with pytest.raises(ValueError, match="rng"):
         load_dataset("circle", rng=np.random.RandomState(0))  # type: ignore[arg-type]
+
 
 def test_load_dataset_defaults_and_ignored_options():
     ds = load_dataset("circle", seed=0, n_classes=7)  # option of another data set: ignored

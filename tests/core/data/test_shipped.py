@@ -22,6 +22,7 @@ def test_digits():
     assert np.array_equal(ds.X, other.X) and np.array_equal(ds.y, other.y)
     assert not ds.X.flags.writeable
 
+
 def test_breast_cancer():
     ds = load_dataset("breast_cancer")
     assert ds.X.shape == (569, 30)
@@ -32,6 +33,7 @@ def test_breast_cancer():
     assert std.max() / std.min() > 100
     assert ds.feature_names[0] == "mean radius" and len(set(ds.feature_names)) == 30
     assert np.all(ds.X >= 0)
+
 
 def test_shipped_files_are_small_and_documented():
     folder = RESOURCES_DIR / "datasets"

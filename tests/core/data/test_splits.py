@@ -21,6 +21,7 @@ def id_dataset(counts: list[int]) -> Dataset:
     return Dataset(X=X, y=y, task="binary" if len(counts) == 2 else "multiclass",
                    n_classes=len(counts), feature_names=("id", "z"), name="ids")
 
+
 @pytest.mark.parametrize("ratio", [0.1, 0.2, 0.25, 0.5, 0.9])
 def test_split_sizes_disjoint_and_covering(ratio):
     ds = id_dataset([50, 30, 20])
@@ -37,6 +38,7 @@ def test_split_sizes_disjoint_and_covering(ratio):
         assert abs(np.sum(va.y == k) - ratio * size) <= 1
     assert tr.task == ds.task and va.n_classes == 3 and va.feature_names == ds.feature_names
 
+
 def test_split_is_deterministic_and_shuffled():
     ds = id_dataset([40, 40])
     a = train_val_split(ds, 0.25, np.random.default_rng(1))
@@ -47,6 +49,7 @@ def test_split_is_deterministic_and_shuffled():
     assert not np.all(np.diff(a[0].X[:, 0]) > 0)  # not in the original order
     assert not np.all(np.diff(a[0].y) >= 0)  # not sorted by class
 
+
 def test_split_keeps_every_class_in_both_parts_when_possible():
     ds = id_dataset([90, 5, 2, 3])
     tr, va = train_val_split(ds, 0.1, np.random.default_rng(0))
@@ -56,6 +59,7 @@ def test_split_keeps_every_class_in_both_parts_when_possible():
     lone = id_dataset([10, 1])  # the single member of class 1 stays in training
     tr, va = train_val_split(lone, 0.3, np.random.default_rng(0))
     assert 1 in tr.y and 1 not in va.y
+
 
 def test_split_ratio_zero_and_bounds():
     ds = id_dataset([5, 5])
@@ -74,6 +78,7 @@ def test_split_ratio_zero_and_bounds():
     with pytest.raises(ValueError, match="rng"):
         train_val_split(ds, 0.2, 0)  # type: ignore[arg-type]
 
+
 # --------------------------------------------------------------------------- difficulty
 
 
@@ -91,6 +96,7 @@ def test_difficulty_classification_ranks_easy_before_hard():
     assert list(order).index(0) < list(order).index(1)
     assert score[0] < 0.1 and score[1] > 0.5 and np.argmax(score) == 1
 
+
 def test_difficulty_regression_flags_outlier_and_handles_edge_cases():
     x = np.linspace(-1, 1, 30)[:, None]
     y = 3 * x + 1
@@ -103,6 +109,7 @@ def test_difficulty_regression_flags_outlier_and_handles_edge_cases():
     assert np.all(difficulty(exact) == 0)
     empty = train_val_split(load_dataset("circle", seed=0), 0.0, np.random.default_rng(0))[1]
     assert difficulty(empty).shape == (0,)
+
 
 def test_difficulty_is_scale_invariant_on_breast_cancer():
     ds = load_dataset("breast_cancer")

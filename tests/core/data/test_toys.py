@@ -30,6 +30,7 @@ def test_toy_shapes_dtypes_task(name):
         assert counts.min() > 0
         assert len(ds.class_names) == k
 
+
 @pytest.mark.parametrize("name", TOYS)
 def test_toy_deterministic_for_seed_and_varies_with_seed(name):
     a = load_dataset(name, n_samples=80, noise=0.1, seed=7)
@@ -37,6 +38,7 @@ def test_toy_deterministic_for_seed_and_varies_with_seed(name):
     c = load_dataset(name, n_samples=80, noise=0.1, seed=8)
     assert np.array_equal(a.X, b.X) and np.array_equal(a.y, b.y)
     assert not np.array_equal(a.X, c.X)
+
 
 @pytest.mark.parametrize("name", TOYS)
 def test_toy_noise_changes_the_data(name):
@@ -47,12 +49,14 @@ def test_toy_noise_changes_the_data(name):
     else:
         assert not np.allclose(np.sort(clean.X, axis=0), np.sort(noisy.X, axis=0))
 
+
 def test_circle_labels_follow_radius():
     ds = load_dataset("circle", n_samples=400, noise=0.0, seed=0)
     r = np.hypot(ds.X[:, 0], ds.X[:, 1])
     assert r[ds.y == 0].max() < r[ds.y == 1].min()
     assert r[ds.y == 0].max() <= 0.5 and r[ds.y == 1].min() >= 0.8
     assert ds.class_names == ("inner", "outer")
+
 
 def test_xor_labels_follow_sign_of_product():
     ds = load_dataset("xor", n_samples=400, noise=0.0, seed=0)
@@ -62,6 +66,7 @@ def test_xor_labels_follow_sign_of_product():
     # all four quadrants are populated
     quadrants = {(a, b) for a, b in np.sign(ds.X).astype(int)}
     assert quadrants == {(1, 1), (1, -1), (-1, 1), (-1, -1)}
+
 
 def test_blobs_and_spiral_class_options():
     b5 = load_dataset("blobs", n_samples=100, seed=0, n_classes=5)
@@ -82,6 +87,7 @@ def test_blobs_and_spiral_class_options():
     r = np.hypot(*s.X.T)
     assert 0.04 < r.min() and r.max() <= 1.0 + 1e-12
 
+
 def test_moons_shape_of_clean_data():
     ds = load_dataset("moons", n_samples=200, noise=0.0, seed=0)
     upper = ds.X[ds.y == 0] + np.array([0.5, 0.25])
@@ -89,6 +95,7 @@ def test_moons_shape_of_clean_data():
     assert np.allclose(np.hypot(*upper.T), 1.0)
     assert np.allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0)
     assert np.all(upper[:, 1] >= 0) and np.all(lower[:, 1] <= 0.5)
+
 
 def test_regression_toys_follow_their_formula_without_noise():
     r1 = load_dataset("regression_1d", n_samples=50, noise=0.0, seed=0)
@@ -98,6 +105,7 @@ def test_regression_toys_follow_their_formula_without_noise():
     r2 = load_dataset("regression_2d", n_samples=50, noise=0.0, seed=0)
     x1, x2 = r2.X.T
     assert np.allclose(r2.y[:, 0], np.sin(1.5 * x1) * np.cos(1.5 * x2) + 0.1 * x1 * x2)
+
 
 def test_correlated_gaussian_is_correlated_scaled_and_separable():
     ds = load_dataset("correlated_gaussian", n_samples=2000, noise=0.0, seed=0)
