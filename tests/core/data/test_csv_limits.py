@@ -18,15 +18,16 @@ from typing import Any
 
 import pytest
 
-from core.data import datasets
-from core.data.datasets import (
+from core.common import limits
+from core.common.limits import (
     MAX_CLASSES,
     MAX_CSV_BYTES,
     MAX_CSV_COLUMNS,
     MAX_CSV_LINES,
     MAX_CSV_ROWS,
-    load_csv,
 )
+from core.data import csv_bytes, datasets
+from core.data.csv_file import load_csv
 from core.train.config import DataConfig
 
 GOOD = b"a,b,label\n1,2,x\n3,4,y\n5,6,x\n"
@@ -166,7 +167,7 @@ def test_gzip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
     p = tmp_path / "bomb.csv.gz"
     _bomb(p, 200)
     assert p.stat().st_size < 1 << 20
-    monkeypatch.setattr(datasets, "MAX_CSV_BYTES", 4 << 20)  # 4 MiB keeps the test quick
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", 4 << 20)  # 4 MiB keeps the test quick
     message = refused(p, "decompresses to more than 4 MiB")
     assert "limit" in message
     peak = peak_bytes(lambda: load_csv(p))
@@ -176,18 +177,18 @@ def test_gzip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
 def test_gzip_within_the_cap_loads(tmp_path, monkeypatch):
     body = b"a,b\n" + b"1,0\n3,1\n" * 1000
     p = _gz(tmp_path, gzip.compress(body))
-    monkeypatch.setattr(datasets, "MAX_CSV_BYTES", len(body))
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", len(body))
     assert load_csv(p).n_samples == 2000
-    monkeypatch.setattr(datasets, "MAX_CSV_BYTES", len(body) - 1)
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", len(body) - 1)
     refused(p, "decompresses to more than")
 
 
 def test_file_size_cap_applies_before_reading(tmp_path, monkeypatch):
     p = tmp_path / "big.csv"
     p.write_bytes(b"a,b\n" + b"1,0\n2,1\n" * 250)
-    monkeypatch.setattr(datasets, "MAX_CSV_BYTES", p.stat().st_size)
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", p.stat().st_size)
     assert load_csv(p).n_samples == 500
-    monkeypatch.setattr(datasets, "MAX_CSV_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", 1000)
     refused(p, r"2,004 bytes, more than the limit of 1,000 bytes")
 
 
@@ -249,7 +250,7 @@ def test_missing_file_stays_file_not_found_and_other_os_errors_are_value_errors(
     def denied(*_: Any, **__: Any) -> int:
         raise PermissionError(13, "Permission denied", str(p))
 
-    monkeypatch.setattr(datasets.os, "open", denied)
+    monkeypatch.setattr(csv_bytes.os, "open", denied)
     refused(p, r"cannot be read \(Permission denied\)")
 
 
@@ -278,7 +279,7 @@ def test_million_column_header_is_refused_quickly(tmp_path):
 
 
 def test_duplicate_names_in_a_wide_header_are_found_linearly(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MAX_CSV_COLUMNS", 300_000)
+    monkeypatch.setattr(limits, "MAX_CSV_COLUMNS", 300_000)
     p = tmp_path / "dupes.csv"
     names = [f"c{i}" for i in range(200_000)] + ["c7", "c11"]
     p.write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n")
@@ -308,7 +309,7 @@ def test_an_overwide_data_row_is_refused_before_it_is_split(tmp_path):
 
 
 def test_row_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(datasets, "MAX_CSV_ROWS", 50)
+    monkeypatch.setattr(limits, "MAX_CSV_ROWS", 50)
     p = tmp_path / "rows.csv"
     p.write_text("a,label\n" + "\n".join(f"{i},{i % 2}" for i in range(50)) + "\n\n,\n")
     assert load_csv(p).n_samples == 50  # blank lines and empty rows do not count
@@ -326,7 +327,7 @@ def test_line_cap_stops_a_flood_of_blank_lines(tmp_path, monkeypatch):
     p = tmp_path / "flood.csv"
     p.write_bytes(b"a,b\n" + b"\n" * (MAX_CSV_LINES + 10) + b"1,0\n2,1\n")
     call_guarded(lambda: refused(p, r"more than 1,000,000 lines \(blank ones included\)"))
-    monkeypatch.setattr(datasets, "MAX_CSV_LINES", 10)
+    monkeypatch.setattr(limits, "MAX_CSV_LINES", 10)
     p.write_bytes(b"a,b\r\n1,0\r\n\r\n\r\n\r\n2,1\r\n")  # CRLF counts once per line
     assert load_csv(p).n_samples == 2
     p.write_bytes(b"a,b\r" + b"\r" * 10 + b"1,0\r2,1\r")
