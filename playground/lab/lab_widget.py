@@ -51,8 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.lab.race import Path as RacePath
-from core.lab.race import PathRace, divergence_box, paths_to_csv
+from core.lab.race import PathRace, RacePath, RaceStop, divergence_box, paths_to_csv
 from core.lab.surfaces import SURFACES, surface_options
 from playground.lab.contours import ContourLayer
 from playground.lab.model import LABELS, PRESETS, LabModel
@@ -714,7 +713,7 @@ class LabWidget(QWidget):
             dots_y.append(math.log10(y) if s.bounded_below else y)
             dots_brush.append(pg.mkBrush(c))
             if diverged:
-                why = ("left the area 10\u00d7 the window" if path.stop_reason == "left box"
+                why = ("left the area 10\u00d7 the window" if path.stop_reason is RaceStop.LEFT_BOX
                        else "the step was not finite")
                 self.table.set_result(
                     name, f"\u2715 diverged at step {path.diverged_at}", diverged=True,

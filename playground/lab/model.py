@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from core.lab import race as paths
 from core.lab.race import PathRace, Racer
 from core.lab.surfaces import SURFACES, Surface, make_surface, surface_options
-from core.optim.optimizers import OPTIMIZERS
+from core.optim import OPTIMIZERS
+from core.optim.newton import SECOND_ORDER
 
 __all__ = ["LABELS", "LECTURE", "PRESETS", "LabModel", "Preset", "SurfaceSetup",
            "class_defaults", "describe", "hyper_help"]
@@ -35,7 +36,7 @@ LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad
 
 
 def _cls(name: str):
-    return paths.SECOND_ORDER.get(name) if name in paths.SECOND_ORDER else OPTIMIZERS.get(name)
+    return SECOND_ORDER.get(name) if name in SECOND_ORDER else OPTIMIZERS.get(name)
 
 
 def class_defaults(name: str) -> dict[str, float]:
