@@ -69,8 +69,8 @@ class LabPlayer:
                  stop_at: int = 500) -> None:
         self.model = model if model is not None else LabModel()
         self.playing = False
-        self.speed = speed
-        self.stop_at = stop_at
+        self.speed = _positive_int("speed", speed)
+        self.stop_at = _positive_int("stop_at", stop_at)
         self.view_step = 0
         self.generation = 0
         self.race: PathRace = self.model.make_race()

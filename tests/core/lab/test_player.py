@@ -211,4 +211,6 @@ def test_refused_edits_change_nothing():
     assert p.race is race and p.paths is paths and p.generation == generation
     assert (p.view_step, p.head, p.speed, p.stop_at) == (12, 12, 2, 500)
     assert p.model.hyper("adam")["beta1"] == 0.9 and not p.model.is_edited("adam", "beta1")
+    with pytest.raises(ValueError, match="speed"):
+        LabPlayer(speed=0)
 
