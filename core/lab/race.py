@@ -4,17 +4,18 @@ Each racer is one optimizer with its hyper-parameters, started from the same
 point. Every step a racer takes is exactly
 
     g = surface.gradient(p)                    # plus σ·N(0, I) if grad_noise = σ > 0
-    opt.step(p, g)                             # first-order: core.optim.optimizers, in place
+    opt.step(p, g)                             # first-order: core.optim, in place
     opt.step(p, g, surface.hessian(p))         # second-order references (needs_hessian)
 
-with the very same optimizer objects the trainer uses (``core.optim.optimizers.create``),
-so what the lab shows is what training does. Newton's method and a damped
-Newton are the second-order references (:class:`Newton`, :class:`DampedNewton`).
+with the very same optimizer objects the trainer uses (``core.optim.create``), so
+what the lab shows is what training does. Newton's method and a damped Newton
+(``core.optim.newton``) are the second-order references.
 
 A racer stops cleanly when it diverges: when a step gives a non-finite point or
 value, or a point outside the box that is 10× the window (same centre; see
 :func:`divergence_box`). Its path then ends at the last good point (no NaN in
-``points``) and ``diverged_at`` records the step that failed.
+``points``), ``diverged_at`` records the step that failed and ``stop_reason``
+says why (a :class:`RaceStop`).
 
 Two APIs that cannot disagree: :class:`PathRace` advances step by step (for the
 GUI's animation), and :func:`run_paths` is ``PathRace(...).step(n)`` then
@@ -35,23 +36,22 @@ import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TextIO
+from enum import Enum
+from typing import Any, TextIO
 
 import numpy as np
 
-from core.common.registry import Registry
 from core.lab.surfaces import SURFACES, Surface
-from core.optim.optimizers import OPTIMIZERS
-from core.optim.optimizers import create as create_first_order
+from core.optim import OPTIMIZERS
+from core.optim import create as create_first_order
+from core.optim.newton import SECOND_ORDER
 
 __all__ = [
     "BOX_FACTOR",
     "CSV_HEADER",
-    "SECOND_ORDER",
-    "DampedNewton",
-    "Newton",
-    "Path",
     "PathRace",
+    "RacePath",
+    "RaceStop",
     "Racer",
     "create_optimizer",
     "divergence_box",
@@ -66,132 +66,15 @@ BOX_FACTOR = 10.0
 CSV_HEADER = ("racer", "step", "x", "y", "loss", "distance")
 
 
-# ----------------------------------------------------------- second-order references
+class RaceStop(str, Enum):
+    """Why a racer stopped. A ``str`` enum: a member equals its value
+    (``RaceStop.LEFT_BOX == "left box"``)."""
 
+    NON_FINITE = "non-finite"  # the point or the value f(p) is NaN or infinite
+    LEFT_BOX = "left box"  # the point left the box 10× the window
 
-class _SecondOrder:
-    """Shared pieces of the Newton racers: hyper-parameters, step count, state dict.
-
-    Same surface as ``core.optim.optimizers.Optimizer`` (``defaults``, ``hyper``,
-    ``set_hyper``, ``step_count``, ``reset``, ``state_dict``), but ``step``
-    also takes the Hessian: ``step(params, grads, hessian)``.
-    """
-
-    name: ClassVar[str] = ""
-    defaults: ClassVar[dict[str, float]] = {}
-    hyper_help: ClassVar[dict[str, str]] = {}
-    needs_hessian: ClassVar[bool] = True
-
-    def __init__(self, **hyper: Any) -> None:
-        self._hyper = dict(self.defaults)
-        self.set_hyper(**hyper)
-        self._t = 0
-
-    @property
-    def hyper(self) -> dict[str, float]:
-        return dict(self._hyper)
-
-    @property
-    def step_count(self) -> int:
-        return self._t
-
-    def set_hyper(self, **hyper: Any) -> None:
-        new = {}
-        for k, v in hyper.items():
-            if k not in self.defaults:
-                raise ValueError(
-                    f"unknown hyper-parameter {k!r} for optimizer {self.name!r}; "
-                    f"it takes: {', '.join(self.defaults)}"
-                )
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-                raise ValueError(f"{k} must be a real number, got {v!r}")
-            x = float(v)
-            if not (math.isfinite(x) and x >= 0.0):
-                raise ValueError(f"{k} must be a finite number >= 0, got {x!r}")
-            new[k] = x
-        self._hyper.update(new)
-
-    def reset(self) -> None:
-        self._t = 0
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "step": self._t, **self._hyper}
-
-    def step(self, params: np.ndarray, grads: np.ndarray, hessian: np.ndarray) -> None:
-        """p ← p − lr·d with d solving the (modified) Newton system; in place.
-
-        A singular system gives d = NaN, which the path runner reports as a
-        non-finite step.
-        """
-        if not isinstance(params, np.ndarray) or params.dtype != np.float64:
-            raise ValueError("params must be a float64 numpy array")
-        g = np.asarray(grads, dtype=np.float64)
-        H = np.asarray(hessian, dtype=np.float64)
-        n = params.shape[0]
-        if params.shape != (n,) or g.shape != (n,) or H.shape != (n, n):
-            raise ValueError(
-                f"shapes must be params (n,), grads (n,), hessian (n, n); got "
-                f"{params.shape}, {g.shape}, {H.shape}"
-            )
-        M = self._system(H)
-        try:
-            d = np.linalg.solve(M, g)
-        except np.linalg.LinAlgError:
-            d = np.full(n, np.nan)
-        params -= self._hyper["lr"] * d
-        self._t += 1
-
-    def _system(self, H: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        hyper = ", ".join(f"{k}={v!r}" for k, v in self._hyper.items())
-        return f"{type(self).__name__}({hyper}; step={self._t})"
-
-
-SECOND_ORDER: Registry[type[_SecondOrder]] = Registry("second-order optimizer")
-
-
-class Newton(_SecondOrder):
-    """Newton's method: p ← p − lr·H⁻¹g (lr = 1 is the pure method).
-
-    Lands on the minimum of a quadratic in one step whatever its conditioning;
-    it seeks any stationary point, so on a saddle it jumps onto the saddle and
-    where H is not positive definite it may climb. Reference: Nocedal & Wright
-    (2006), Numerical Optimization, § 3.3; Goodfellow et al. (2016), § 8.6.1.
-    """
-
-    name = "newton"
-    defaults = {"lr": 1.0}
-    hyper_help = {"lr": "Fraction μ of the Newton step: p ← p − μ·H⁻¹g (1 = pure Newton)"}
-
-    def _system(self, H):
-        return H
-
-
-class DampedNewton(_SecondOrder):
-    """Damped (regularised) Newton: p ← p − lr·(H + λI)⁻¹g,  λ = max(0, −λ_min(H)) + δ.
-
-    The shift λ makes H + λI positive definite (smallest eigenvalue ≥ δ, the
-    ``damping``), so the step always points downhill; large δ turns it into
-    gradient descent with rate lr/δ. Reference: Levenberg (1944), Marquardt
-    (1963); Nocedal & Wright (2006), § 3.4 (Hessian modification).
-    """
-
-    name = "newton_damped"
-    defaults = {"lr": 1.0, "damping": 1.0}
-    hyper_help = {
-        "lr": "Step fraction μ: p ← p − μ·(H + λI)⁻¹g",
-        "damping": "δ in λ = max(0, −min eig H) + δ; the smallest eigenvalue of H + λI",
-    }
-
-    def _system(self, H):
-        lam = max(0.0, -float(np.linalg.eigvalsh(H)[0])) + self._hyper["damping"]
-        return H + lam * np.eye(H.shape[0])
-
-
-SECOND_ORDER.register(Newton.name, Newton)
-SECOND_ORDER.register(DampedNewton.name, DampedNewton)
+    def __str__(self) -> str:
+        return self.value
 
 
 def racer_names() -> list[str]:
@@ -200,7 +83,7 @@ def racer_names() -> list[str]:
 
 
 def create_optimizer(name: str, **hyper: Any):
-    """``core.optim.optimizers.create(name, **hyper)``, or a Newton racer for its names."""
+    """``core.optim.create(name, **hyper)``, or a Newton racer for its names."""
     if isinstance(name, str) and name in SECOND_ORDER:
         return SECOND_ORDER.get(name)(**hyper)
     if not isinstance(name, str) or name not in OPTIMIZERS:
@@ -239,14 +122,14 @@ def _as_racer(r: Any) -> Racer:
 
 
 @dataclass(frozen=True, eq=False)
-class Path:
+class RacePath:
     """One racer's path (immutable; arrays are read-only copies).
 
     ``points`` (k+1, 2), ``losses`` (k+1,) and ``distances`` (k+1,) hold the start
     and the k = ``steps_taken`` steps. ``diverged_at`` is None, or the number of
     the step (1-based) that left the box or became non-finite — that point is
     not stored, so ``diverged_at == steps_taken + 1`` and ``points`` is finite.
-    ``stop_reason`` is None, ``"non-finite"`` or ``"left box"``. ``distances``
+    ``stop_reason`` is None or a :class:`RaceStop`. ``distances``
     are NaN on a surface without minima (the saddle).
     """
 
@@ -257,7 +140,7 @@ class Path:
     losses: np.ndarray
     distances: np.ndarray
     diverged_at: int | None
-    stop_reason: str | None
+    stop_reason: RaceStop | None
     steps_taken: int
 
     @property
@@ -314,7 +197,7 @@ class _Lane:
         self.distances = np.empty(cap)
         self.n = 0
         self.diverged_at: int | None = None
-        self.stop_reason: str | None = None
+        self.stop_reason: RaceStop | None = None
         self._record(surface.value(self.p), surface.distance_to_minimum(self.p))
 
     def _record(self, loss: float, dist: float) -> None:
@@ -344,28 +227,28 @@ class _Lane:
             x, y = float(p[0]), float(p[1])
             step = self.n  # the number of the step just taken (1-based)
             if not (math.isfinite(x) and math.isfinite(y)):
-                self._stop(step, "non-finite")
+                self._stop(step, RaceStop.NON_FINITE)
             elif not (xlo <= x <= xhi and ylo <= y <= yhi):
-                self._stop(step, "left box")
+                self._stop(step, RaceStop.LEFT_BOX)
             else:
                 loss = surface.value(p)
                 if not math.isfinite(loss):
-                    self._stop(step, "non-finite")
+                    self._stop(step, RaceStop.NON_FINITE)
                 else:
                     self._record(loss, surface.distance_to_minimum(p))
 
-    def _stop(self, step: int, reason: str) -> None:
+    def _stop(self, step: int, reason: RaceStop) -> None:
         self.diverged_at = step
         self.stop_reason = reason
         self.p[:] = self.points[self.n - 1]  # the racer rests at its last good point
 
-    def path(self) -> Path:
+    def path(self) -> RacePath:
         def frozen(a):
             a = a[: self.n].copy()
             a.flags.writeable = False
             return a
 
-        return Path(
+        return RacePath(
             label=self.racer.label, optimizer=self.racer.optimizer, hyper=self.opt.hyper,
             points=frozen(self.points), losses=frozen(self.losses),
             distances=frozen(self.distances), diverged_at=self.diverged_at,
@@ -450,7 +333,7 @@ class PathRace:
             lane.advance(self.surface, int(n), self.grad_noise, self.box)
         self._steps += int(n)
 
-    def paths(self) -> dict[str, Path]:
+    def paths(self) -> dict[str, RacePath]:
         """Snapshot of every racer's path so far, keyed by label (in racer order)."""
         return {ln.racer.label: ln.path() for ln in self._lanes}
 
@@ -463,7 +346,7 @@ def run_paths(
     *,
     grad_noise: float = 0.0,
     seed: int = 0,
-) -> dict[str, Path]:
+) -> dict[str, RacePath]:
     """Race ``racers`` on ``surface`` from ``start`` (None: ``surface.start``) for n_steps.
 
     Equivalent to ``race = PathRace(...); race.step(n_steps); race.paths()``.
@@ -478,7 +361,7 @@ def run_paths(
 # ------------------------------------------------------------------------------ export
 
 
-def paths_to_csv(paths: Mapping[str, Path], file: str | os.PathLike | TextIO) -> None:
+def paths_to_csv(paths: Mapping[str, RacePath], file: str | os.PathLike | TextIO) -> None:
     """Write paths in long format: header ``racer,step,x,y,loss,distance``, then one
     row per stored point (steps_taken + 1 rows per racer). Floats are written with
     ``repr`` (shortest round-trip form), so reading back gives the same bits.

@@ -12,11 +12,11 @@ Entry points::
     land.set_trainer_provider(lambda: current_trainer_or_none)
     tabs.addTab(land, "Loss landscape")
 
-``LabWidget`` needs nothing from the rest of the app: it owns its race
-(``core.lab.race.PathRace``), animates it with a QTimer while shown (it pauses
-when hidden, e.g. on a tab switch) and handles Space / S / R while the focus is
-inside it, even if the window binds the same keys to training (see
-``lab_widget._LabKeys``).
+``LabWidget`` needs nothing from the rest of the app: it owns its player
+(``core.lab.player.LabPlayer``: the race, the shown step, playing, the
+settings), animates it with a QTimer while shown (it pauses when hidden, e.g.
+on a tab switch) and handles Space / S / R while the focus is inside it, even if
+the window binds the same keys to training (see ``keys.LabKeys``).
 
 ``LandscapeWidget`` asks its provider for the current ``core.train.trainer.Trainer``
 (or None: it then says that no run is available) when the user presses
@@ -26,9 +26,14 @@ else steps or modifies while the slice is computed (e.g. a paused run, or a
 copy made in the training worker); call ``shutdown()`` before the app quits
 (closing the widget does it too) to cancel and join a running computation.
 
-Modules: ``model`` (the lab's settings, per surface, and the presets; no Qt),
-``contours`` (filled contours with log-spaced isolines), ``racer_table``,
-``picture`` (PNG/SVG export), ``lab_widget``, ``landscape_widget``.
+Modules: ``lab_widget`` (wires the views to the player), its views
+``top_bar`` (surface, options, presets, noise, export menu), ``race_map``
+(contours and trails), ``loss_view`` (loss vs step), ``transport`` (play, step,
+restart, scrub) and ``racer_table``; ``keys`` (Space / S / R), ``exports``
+(picture and CSV, with the file dialogs), ``picture`` (PNG/SVG of a plot),
+``contours`` (filled contours with log-spaced isolines); ``landscape_widget``
+and its background ``slice_worker``. The lab's settings and presets are
+``core.lab.model``.
 """
 
 from playground.lab.lab_widget import LabWidget

@@ -12,14 +12,12 @@ origin (★).
 
 from __future__ import annotations
 
-import importlib
 import math
-import threading
 from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.lab.contours import ContourLayer, deep_colormap, grid_log_levels
+from playground.lab.slice_worker import RUNNING_THREADS, SliceWorker, load_landscape
 from playground.panels.widgets import SciSpinBox
 from playground.plots import style
 
@@ -44,64 +43,6 @@ MODES = {
             "the plane the training path moved in most"),
 }
 N_LEVELS = 20
-PROGRESS_STEPS = 200  # progress signals per computation at most
-
-
-def load_landscape():
-    """``core.lab.landscape``, imported on first use (tests put a fake in sys.modules)."""
-    return importlib.import_module("core.lab.landscape")
-
-
-#: Threads still running after their widget let go of them (kept alive until done:
-#: destroying a running QThread aborts the process).
-_RUNNING: set[QThread] = set()
-
-
-class SliceWorker(QObject):
-    """Runs ``compute_slice`` once in its thread; ends with exactly one of
-    ``done(result)``, ``cancelled()`` or ``failed(message)``."""
-
-    progress = Signal(int, int)
-    done = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-
-    def __init__(self, trainer, options: dict) -> None:
-        super().__init__()
-        self.trainer = trainer
-        self.options = dict(options)
-        self.stop = threading.Event()
-        self._last = -1
-
-    def should_stop(self) -> bool:
-        return self.stop.is_set()
-
-    def _progress(self, done: int, total: int) -> None:
-        total = max(int(total), 1)
-        bucket = int(done) * PROGRESS_STEPS // total
-        if bucket != self._last or done >= total:
-            self._last = bucket
-            self.progress.emit(int(done), total)
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = load_landscape().compute_slice(
-                self.trainer, progress=self._progress, should_stop=self.should_stop,
-                **self.options)
-        except Exception as err:  # noqa: BLE001 - shown in the widget, never a crash
-            if self.stop.is_set():
-                self.cancelled.emit()
-            else:
-                self.failed.emit(f"{type(err).__name__}: {err}" if not isinstance(
-                    err, ValueError) else str(err))
-            return
-        finally:
-            self.trainer = None
-        if self.stop.is_set() or result is None:
-            self.cancelled.emit()
-        else:
-            self.done.emit(result)
 
 
 class LandscapeWidget(QWidget):
@@ -127,8 +68,16 @@ class LandscapeWidget(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 4)
         lay.setSpacing(4)
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
+        lay.addLayout(self._build_controls())
+        lay.addWidget(self._build_plot(), 1)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setToolTip("What was computed, or why not")
+        lay.addWidget(self.info)
+        self._set_message("Press Compute to slice the loss of the current network.")
+
+    def _build_controls(self) -> QHBoxLayout:
+        """Directions, grid, span and seed, then Compute / Cancel and the progress."""
         mode_label = QLabel("Directions")
         self.mode_box = QComboBox()
         for key, (text, tip) in MODES.items():
@@ -157,6 +106,15 @@ class LandscapeWidget(QWidget):
         self.seed_box.setRange(0, 2 ** 31 - 1)
         self.seed_box.setPrefix("seed ")
         self.seed_box.setToolTip("Seed of the random directions")
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        for w in (mode_label, self.mode_box, self.resolution_box, span_label, self.span_box,
+                  self.seed_box, *self._build_run_controls()):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        return bar
+
+    def _build_run_controls(self) -> tuple[QWidget, ...]:
         self.compute_button = QPushButton("Compute")
         self.compute_button.setToolTip("Evaluate the training loss on the grid around the "
                                        "current weights (in the background)")
@@ -171,12 +129,10 @@ class LandscapeWidget(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setMaximumWidth(220)
         self.progress.setToolTip("Grid points evaluated")
-        for w in (mode_label, self.mode_box, self.resolution_box, span_label, self.span_box,
-                  self.seed_box, self.compute_button, self.cancel_button, self.progress):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        lay.addLayout(bar)
+        return self.compute_button, self.cancel_button, self.progress
 
+    def _build_plot(self) -> pg.PlotWidget:
+        """The slice's contours, the projected path, its first point and the origin (★)."""
         self.plot_widget = pg.PlotWidget()
         self.plot_widget.setMinimumSize(260, 220)
         self.plot = self.plot_widget.getPlotItem()
@@ -202,12 +158,7 @@ class LandscapeWidget(QWidget):
         self.message = pg.TextItem("", color="#555", anchor=(0.5, 0.5))
         self.message.setZValue(30)
         self.plot.addItem(self.message, ignoreBounds=True)
-        lay.addWidget(self.plot_widget, 1)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setToolTip("What was computed, or why not")
-        lay.addWidget(self.info)
-        self._set_message("Press Compute to slice the loss of the current network.")
+        return self.plot_widget
 
     # ------------------------------------------------------------------ public API
     def set_trainer_provider(self, provider: Callable[[], object] | None) -> None:
@@ -245,7 +196,7 @@ class LandscapeWidget(QWidget):
         self._thread = QThread()
         self._thread.setObjectName("landscape-slice")
         self._thread.worker = self._worker  # the worker lives as long as its thread
-        _RUNNING.add(self._thread)
+        RUNNING_THREADS.add(self._thread)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self._on_progress)
@@ -288,8 +239,8 @@ class LandscapeWidget(QWidget):
         if thread is not None:
             thread.quit()
             if thread.wait(3000):
-                _RUNNING.discard(thread)
-            # else: still inside compute_slice; _RUNNING keeps it until it ends.
+                RUNNING_THREADS.discard(thread)
+            # else: still inside compute_slice; RUNNING_THREADS keeps it until it ends.
         if worker is not None:
             worker.stop.set()
         self.compute_button.setEnabled(True)

@@ -2,18 +2,24 @@
 race, a number box per hyper-parameter it takes, and its result at the shown step.
 
 The table holds no settings of its own: ``show_model`` fills it from a
-``LabModel`` and the user's edits come out as signals (``enabled_changed``,
-``hyper_changed``) for the lab to apply to the model.
+``LabModel``, ``show_frames`` shows the player's racers at the shown step, and
+the user's edits come out as signals (``enabled_changed``, ``hyper_changed``)
+for the lab to apply.
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from playground.lab.model import LABELS, LabModel, class_defaults, describe, hyper_help
+from core.lab.model import LABELS, LabModel, class_defaults, describe, hyper_help
+from core.lab.player import RacerFrame
+from core.lab.race import RaceStop
 from playground.panels.widgets import SciSpinBox
+from playground.signals import signals_blocked
 
 UNIT_OPEN = 0.999999  # decay factors live in [0, 1): the core rejects 1
 
@@ -147,9 +153,8 @@ class RacerTable(QTableWidget):
                 for (n, key), box in self.boxes.items():
                     if n != name:
                         continue
-                    box.blockSignals(True)
-                    box.setValue(hyper[key])
-                    box.blockSignals(False)
+                    with signals_blocked(box):
+                        box.setValue(hyper[key])
                     edited = model.is_edited(name, key)
                     font = QFont(box.font())
                     font.setBold(edited)
@@ -180,6 +185,27 @@ class RacerTable(QTableWidget):
             item.setForeground(QBrush(color))
         if item.toolTip() != (tip or text):
             item.setToolTip(tip or text)
+
+    def show_frames(self, frames: dict[str, RacerFrame | None]) -> None:
+        """Each racer's result at the shown step: f and the distance to the nearest
+        minimum, or the step at which it diverged and why."""
+        for name, f in frames.items():
+            if f is None:
+                self.set_result(name, "")
+                self.set_legend_name(name, LABELS.get(name, name))
+            elif f.diverged:
+                n = f.path.diverged_at
+                why = ("left the area 10\u00d7 the window"
+                       if f.path.stop_reason is RaceStop.LEFT_BOX else "the step was not finite")
+                x, y = f.point
+                self.set_result(name, f"\u2715 diverged at step {n}", diverged=True,
+                                tip=f"Diverged at step {n}: {why}. Last good point "
+                                    f"({x:.4g}, {y:.4g}), f = {f.loss:.4g}")
+            else:
+                text = f"f = {f.loss:.4g}"
+                if math.isfinite(f.distance):
+                    text += f",  distance to minimum {f.distance:.3g}"
+                self.set_result(name, text)
 
     def set_legend_name(self, name: str, text: str) -> None:
         item = self.item(self.row_of(name), COL_NAME)

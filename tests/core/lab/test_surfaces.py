@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from core.lab.surfaces import SURFACES, Surface, make_surface, surface_options
-from core.optim.optimizers import OPTIMIZERS, create
+from core.optim import OPTIMIZERS, create
 
 NAMES = ["rosenbrock", "beale", "himmelblau", "saddle", "ill_conditioned", "rastrigin"]
 

@@ -17,10 +17,10 @@ from PySide6.QtGui import QAction, QImage, QKeySequence  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget, QWidget  # noqa: E402
 
+from core.lab.model import LABELS, LECTURE, PRESETS, LabModel  # noqa: E402
 from core.lab.race import PathRace, Racer, paths_to_csv  # noqa: E402
 from core.lab.surfaces import SURFACES  # noqa: E402
 from playground.lab import LabWidget  # noqa: E402
-from playground.lab.model import LABELS, LECTURE, PRESETS, LabModel  # noqa: E402
 
 
 @pytest.fixture
@@ -42,17 +42,17 @@ def only(lab: LabWidget, *names: str) -> None:
 
 
 def trail_xy(lab: LabWidget, name: str) -> np.ndarray:
-    x, y = lab.trails[name].getData()
+    x, y = lab.race_map.trails[name].getData()
     return np.column_stack([x, y]) if x is not None else np.empty((0, 2))
 
 
 def visible_trails(lab: LabWidget) -> list[str]:
-    return [n for n, t in lab.trails.items() if t.isVisible() and t.getData()[0] is not None
-            and len(t.getData()[0])]
+    return [n for n, t in lab.race_map.trails.items()
+            if t.isVisible() and t.getData()[0] is not None and len(t.getData()[0])]
 
 
 def marker_positions(lab: LabWidget) -> np.ndarray:
-    return np.array([[p.x(), p.y()] for p in (s.pos() for s in lab.markers.points())])
+    return np.array([[p.x(), p.y()] for p in (s.pos() for s in lab.race_map.markers.points())])
 
 
 def set_box(qtbot, box, text: str) -> None:
@@ -68,7 +68,7 @@ def set_box(qtbot, box, text: str) -> None:
 
 def test_default_is_the_lecture_comparison_on_beale(lab):
     assert lab.model.surface_name == "beale"
-    assert lab.surface_box.currentData() == "beale"
+    assert lab.top_bar.surface_box.currentData() == "beale"
     checked = [n for n in lab.model.names if lab.table.is_checked(n)]
     assert checked == list(LECTURE)
     assert list(lab.race.paths()) == [LABELS[n] for n in LECTURE]
@@ -78,19 +78,20 @@ def test_default_is_the_lecture_comparison_on_beale(lab):
     assert lab.model.names[-2:] == ["newton", "newton_damped"]
     assert lab.table.rowCount() == len(lab.model.names)
     # Contours are drawn (image + isolines) and the minimum and saddle are marked.
-    assert lab.layer.image.image is not None
-    assert len(lab.layer.lines.getData()[0]) > 100
-    assert len(lab.minima_item.points()) == 1 and len(lab.saddle_item.points()) == 1
+    assert lab.race_map.layer.image.image is not None
+    assert len(lab.race_map.layer.lines.getData()[0]) > 100
+    assert len(lab.race_map.minima_item.points()) == 1
+    assert len(lab.race_map.saddle_item.points()) == 1
 
 
 def test_play_animates_and_stops_at_the_last_step(lab, qtbot):
-    lab.max_box.setValue(20)
-    lab.speed_box.setValue(3)
-    qtbot.mouseClick(lab.play_button, Qt.MouseButton.LeftButton)
+    lab.transport.max_box.setValue(20)
+    lab.transport.speed_box.setValue(3)
+    qtbot.mouseClick(lab.transport.play_button, Qt.MouseButton.LeftButton)
     assert lab.playing
     qtbot.waitUntil(lambda: not lab.playing, timeout=5000)
     assert lab.view_step == 20 and lab.race.steps == 20
-    assert lab.slider.maximum() == 20 and lab.slider.value() == 20
+    assert lab.transport.slider.maximum() == 20 and lab.transport.slider.value() == 20
     # Play at the end starts again from the start point.
     lab.play()
     assert lab.playing and lab.view_step == 0
@@ -109,10 +110,10 @@ def test_hiding_the_lab_pauses_it(lab):
 
 def test_clicking_the_contour_sets_the_start_point(lab, qtbot):
     target = (-2.0, 3.0)
-    pos = lab.view_to_widget(*target)
-    QTest.mouseClick(lab.contour.viewport(), Qt.MouseButton.LeftButton,
+    pos = lab.race_map.view_to_widget(*target)
+    QTest.mouseClick(lab.race_map.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, pos)
-    vb = lab.contour.getPlotItem().getViewBox()
+    vb = lab.race_map.getPlotItem().getViewBox()
     px, py = vb.viewPixelSize()  # one pixel in data units
     x, y = lab.model.start
     assert abs(x - target[0]) <= 1.5 * px and abs(y - target[1]) <= 1.5 * py
@@ -120,7 +121,7 @@ def test_clicking_the_contour_sets_the_start_point(lab, qtbot):
     assert lab.view_step == 0
     for path in lab.race.paths().values():
         np.testing.assert_array_equal(path.points[0], [x, y])
-    spot = lab.start_item.points()[0].pos()
+    spot = lab.race_map.start_item.points()[0].pos()
     assert (spot.x(), spot.y()) == (x, y)
     lab.step(5)
     for name in LECTURE:
@@ -129,10 +130,10 @@ def test_clicking_the_contour_sets_the_start_point(lab, qtbot):
 
 def test_right_click_and_clicks_outside_the_map_keep_the_start(lab):
     before = lab.model.start
-    pos = lab.view_to_widget(-2.0, 3.0)
-    QTest.mouseClick(lab.contour.viewport(), Qt.MouseButton.RightButton,
+    pos = lab.race_map.view_to_widget(-2.0, 3.0)
+    QTest.mouseClick(lab.race_map.viewport(), Qt.MouseButton.RightButton,
                      Qt.KeyboardModifier.NoModifier, pos)
-    lab.contour.getPlotItem().getViewBox().menu.hide()
+    lab.race_map.getPlotItem().getViewBox().menu.hide()
     assert lab.model.start == before
     lab.set_start((1e6, 0.0))  # far outside the divergence box: refused, said so
     assert lab.model.start == before
@@ -146,7 +147,7 @@ def test_two_racers_draw_two_trails_as_long_as_the_race(lab, qtbot):
     only(lab, "sgd", "adam")
     n = 25
     for _ in range(3):
-        qtbot.mouseClick(lab.step_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(lab.transport.step_button, Qt.MouseButton.LeftButton)
     lab.step(n - 3)
     assert sorted(visible_trails(lab)) == ["adam", "sgd"]
     paths = lab.race.paths()
@@ -155,7 +156,7 @@ def test_two_racers_draw_two_trails_as_long_as_the_race(lab, qtbot):
         pts = trail_xy(lab, name)
         assert pts.shape == (n + 1, 2)
         np.testing.assert_array_equal(pts, paths[LABELS[name]].points)
-        x, y = lab.loss_curves[name].getData()
+        x, y = lab.loss_plot.curves[name].getData()
         assert len(x) == n + 1
     # The same race built by hand gives the same points (the lab adds nothing).
     model = LabModel()
@@ -165,8 +166,8 @@ def test_two_racers_draw_two_trails_as_long_as_the_race(lab, qtbot):
     for label, path in ref.paths().items():
         np.testing.assert_array_equal(path.points, paths[label].points)
     # The legend lists the two racers.
-    assert [lbl.text for _, lbl in lab.legend.items] == ["SGD", "Adam"]
-    assert lab.step_label.text() == f"step {n} / {n}"
+    assert [lbl.text for _, lbl in lab.race_map.legend.items] == ["SGD", "Adam"]
+    assert lab.transport.step_label.text() == f"step {n} / {n}"
 
 
 def test_scrub_slider_moves_the_markers_to_the_recorded_step(lab):
@@ -174,18 +175,18 @@ def test_scrub_slider_moves_the_markers_to_the_recorded_step(lab):
     lab.step(60)
     paths = lab.race.paths()
     for k in (0, 17, 42, 60):
-        lab.slider.setValue(k)  # the user drags the handle
+        lab.transport.slider.setValue(k)  # the user drags the handle
         assert lab.view_step == k
         want = np.array([paths[LABELS[n]].points[k] for n in ("sgd", "momentum", "adam")])
         np.testing.assert_array_equal(marker_positions(lab), want)
         for n in ("sgd", "momentum", "adam"):
             assert len(trail_xy(lab, n)) == k + 1  # trails cut at that step
-            assert lab.ghosts[n].isVisible() == (k < 60)  # the rest stays faint
-        assert lab.step_line.value() == k
+            assert lab.race_map.ghosts[n].isVisible() == (k < 60)  # the rest stays faint
+        assert lab.loss_plot.step_line.value() == k
     # Keyboard on the slider scrubs too; the race itself is not touched.
-    lab.slider.setValue(30)
-    lab.slider.setFocus()
-    QTest.keyClick(lab.slider, Qt.Key.Key_Left)
+    lab.transport.slider.setValue(30)
+    lab.transport.slider.setFocus()
+    QTest.keyClick(lab.transport.slider, Qt.Key.Key_Left)
     assert lab.view_step == 29 and lab.race.steps == 60
     # Stepping from a scrubbed position replays the recorded steps first.
     lab.step(1)
@@ -195,7 +196,7 @@ def test_scrub_slider_moves_the_markers_to_the_recorded_step(lab):
 def test_scrubbing_while_playing_pauses(lab, qtbot):
     lab.step(10)
     lab.play()
-    lab.slider.setValue(3)
+    lab.transport.slider.setValue(3)
     assert not lab.playing and lab.view_step == 3
 
 
@@ -235,7 +236,7 @@ def test_per_surface_edits_survive_switching_surfaces(lab, qtbot):
     set_box(qtbot, lab.table.boxes[("sgd", "lr")], "0.002")
     set_box(qtbot, lab.table.boxes[("momentum", "momentum")], "0.5")
     lab.set_start((2.0, 2.0))
-    lab.surface_box.setCurrentIndex(lab.surface_box.findData("rosenbrock"))
+    lab.top_bar.surface_box.setCurrentIndex(lab.top_bar.surface_box.findData("rosenbrock"))
     rosen = SURFACES.get("rosenbrock")
     assert lab.model.surface_name == "rosenbrock"
     assert lab.table.boxes[("sgd", "lr")].value() == rosen.hyper_for("sgd")["lr"]
@@ -243,7 +244,7 @@ def test_per_surface_edits_survive_switching_surfaces(lab, qtbot):
     assert lab.race.start == rosen.start
     assert not lab.table.boxes[("sgd", "lr")].font().bold()
     set_box(qtbot, lab.table.boxes[("sgd", "lr")], "0.0005")
-    lab.surface_box.setCurrentIndex(lab.surface_box.findData("beale"))
+    lab.top_bar.surface_box.setCurrentIndex(lab.top_bar.surface_box.findData("beale"))
     assert lab.table.boxes[("sgd", "lr")].value() == 0.002
     assert lab.table.boxes[("momentum", "momentum")].value() == 0.5
     assert lab.race.start == (2.0, 2.0)
@@ -251,7 +252,7 @@ def test_per_surface_edits_survive_switching_surfaces(lab, qtbot):
     lab.set_surface("rosenbrock")
     assert lab.table.boxes[("sgd", "lr")].value() == 0.0005
     # "Tuned defaults" forgets the edits of this surface only.
-    qtbot.mouseClick(lab.defaults_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(lab.top_bar.defaults_button, Qt.MouseButton.LeftButton)
     assert lab.table.boxes[("sgd", "lr")].value() == rosen.hyper_for("sgd")["lr"]
     lab.set_surface("beale")
     assert lab.table.boxes[("sgd", "lr")].value() == 0.002
@@ -259,21 +260,21 @@ def test_per_surface_edits_survive_switching_surfaces(lab, qtbot):
 
 def test_surface_options_are_spin_boxes_and_defaults_follow_them(lab, qtbot):
     lab.set_surface("ill_conditioned")
-    assert set(lab.option_boxes) == {"condition", "angle"}
-    assert lab.option_boxes["condition"].value() == 50.0
-    set_box(qtbot, lab.option_boxes["condition"], "200")
+    assert set(lab.top_bar.option_boxes) == {"condition", "angle"}
+    assert lab.top_bar.option_boxes["condition"].value() == 50.0
+    set_box(qtbot, lab.top_bar.option_boxes["condition"], "200")
     s = lab.model.surface
     assert s.options["condition"] == 200.0 and "200" in s.label
     # SGD's tuned rate scales with 1/κ; an edited value would stay.
     assert lab.table.boxes[("sgd", "lr")].value() == pytest.approx(0.035 * 50 / 200)
     assert lab.race.surface is s
-    set_box(qtbot, lab.option_boxes["angle"], "30")
+    set_box(qtbot, lab.top_bar.option_boxes["angle"], "30")
     assert lab.model.surface.options["angle"] == 30.0
     assert lab.race.start == pytest.approx(lab.model.surface.start)
     lab.set_surface("beale")
-    assert lab.option_boxes == {}
+    assert lab.top_bar.option_boxes == {}
     lab.set_surface("ill_conditioned")
-    assert lab.option_boxes["condition"].value() == 200.0  # kept per surface
+    assert lab.top_bar.option_boxes["condition"].value() == 200.0  # kept per surface
 
 
 def test_toggling_a_racer_keeps_the_step(lab):
@@ -295,14 +296,14 @@ def test_gradient_noise_changes_the_paths_reproducibly(lab):
     only(lab, "sgd")
     lab.step(20)
     clean = lab.race.paths()["SGD"].points
-    lab.noise_box.setValue(2.0)
+    lab.top_bar.noise_box.setValue(2.0)
     noisy = lab.race.paths()["SGD"].points
     assert lab.race.grad_noise == 2.0 and noisy.shape == clean.shape
     assert not np.array_equal(noisy, clean)
-    lab.seed_box.setValue(7)
+    lab.top_bar.seed_box.setValue(7)
     other = lab.race.paths()["SGD"].points
     assert not np.array_equal(other, noisy)
-    lab.seed_box.setValue(0)
+    lab.top_bar.seed_box.setValue(0)
     np.testing.assert_array_equal(lab.race.paths()["SGD"].points, noisy)
 
 
@@ -316,25 +317,25 @@ def test_a_diverged_racer_is_marked(lab, qtbot):
     path = lab.race.paths()["SGD"]
     assert path.diverged_at is not None
     n = path.diverged_at
-    texts = [lbl.text for _, lbl in lab.legend.items]
+    texts = [lbl.text for _, lbl in lab.race_map.legend.items]
     assert any(t.startswith("SGD") and f"diverged at step {n}" in t for t in texts)
     row = lab.table.row_of("sgd")
     assert f"diverged at step {n}" in lab.table.item(row, lab.table.columnCount() - 1).text()
-    symbols = [s.symbol() for s in lab.markers.points()]
+    symbols = [s.symbol() for s in lab.race_map.markers.points()]
     assert symbols == ["x", "o"]
     # Scrubbed back before the divergence, the racer is shown still running.
-    lab.slider.setValue(0)
-    assert [s.symbol() for s in lab.markers.points()] == ["o", "o"]
-    assert all("diverged" not in lbl.text for _, lbl in lab.legend.items)
+    lab.transport.slider.setValue(0)
+    assert [s.symbol() for s in lab.race_map.markers.points()] == ["o", "o"]
+    assert all("diverged" not in lbl.text for _, lbl in lab.race_map.legend.items)
 
 
 @pytest.mark.parametrize("key", list(PRESETS))
 def test_presets(lab, key):
     lab.step(5)
-    lab.preset_actions[key].trigger()
+    lab.top_bar.preset_actions[key].trigger()
     p = PRESETS[key]
     assert lab.model.surface_name == p.surface
-    assert lab.surface_box.currentData() == p.surface
+    assert lab.top_bar.surface_box.currentData() == p.surface
     assert [n for n in lab.model.names if lab.table.is_checked(n)] == [
         n for n in lab.model.names if n in p.racers]
     assert lab.view_step == 0 and lab.race.steps == 0
@@ -363,7 +364,7 @@ def test_csv_export_writes_the_paths(lab, tmp_path, monkeypatch):
     target = tmp_path / "race.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "CSV table (*.csv)")))
-    lab.csv_action.trigger()
+    lab.top_bar.csv_action.trigger()
     assert target.exists()
     rows = list(csv.reader(target.open()))
     assert rows[0] == ["racer", "step", "x", "y", "loss", "distance"]
@@ -386,7 +387,7 @@ def test_picture_export(lab, tmp_path, monkeypatch, suffix):
     target = tmp_path / f"race{suffix}"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
-    lab.picture_action.trigger()
+    lab.top_bar.picture_action.trigger()
     assert target.exists() and target.stat().st_size > 1000
     if suffix == ".png":
         img = QImage(str(target))
@@ -446,9 +447,9 @@ def test_lab_keys_win_over_window_shortcuts_while_the_lab_has_focus(qtbot):
     QTest.keyClick(lab.table, Qt.Key.Key_R)
     assert lab.view_step == 0 and hits == []
     # The plot has focus after a click: the keys still belong to the lab.
-    lab.contour.setFocus()
-    qtbot.waitUntil(lambda: lab.contour.hasFocus(), timeout=2000)
-    QTest.keyClick(lab.contour, Qt.Key.Key_S)
+    lab.race_map.setFocus()
+    qtbot.waitUntil(lambda: lab.race_map.hasFocus(), timeout=2000)
+    QTest.keyClick(lab.race_map, Qt.Key.Key_S)
     assert lab.view_step == 1 and hits == []
     # Typing in a number box is typing, not a shortcut.
     box = lab.table.boxes[("sgd", "lr")]
@@ -468,29 +469,30 @@ def test_lab_keys_win_over_window_shortcuts_while_the_lab_has_focus(qtbot):
 
 def test_lab_keys_standalone(lab, qtbot):
     lab.activateWindow()
-    lab.play_button.setFocus()
-    qtbot.waitUntil(lab.play_button.hasFocus, timeout=2000)
-    QTest.keyClick(lab.play_button, Qt.Key.Key_Space)
+    lab.transport.play_button.setFocus()
+    qtbot.waitUntil(lab.transport.play_button.hasFocus, timeout=2000)
+    QTest.keyClick(lab.transport.play_button, Qt.Key.Key_Space)
     assert lab.playing
-    QTest.keyClick(lab.play_button, Qt.Key.Key_Space)
+    QTest.keyClick(lab.transport.play_button, Qt.Key.Key_Space)
     assert not lab.playing
-    QTest.keyClick(lab.play_button, Qt.Key.Key_S)
+    QTest.keyClick(lab.transport.play_button, Qt.Key.Key_S)
     assert lab.view_step == 1
-    for w in [lab.surface_box, lab.table, lab.contour, lab.slider, lab.noise_box,
-              *lab.table.boxes.values(), lab.play_button, lab.step_button,
-              lab.restart_button, lab.speed_box, lab.max_box, lab.preset_button,
-              lab.export_button, lab.defaults_button, lab.seed_box]:
+    bar, tr = lab.top_bar, lab.transport
+    for w in [bar.surface_box, lab.table, lab.race_map, tr.slider, bar.noise_box,
+              *lab.table.boxes.values(), tr.play_button, tr.step_button,
+              tr.restart_button, tr.speed_box, tr.max_box, bar.preset_button,
+              bar.export_button, bar.defaults_button, bar.seed_box]:
         assert w.toolTip(), f"{type(w).__name__} has no tooltip"
 
 
 def test_clicking_the_legend_neither_hides_a_trail_nor_moves_the_start(lab, qtbot):
     lab.step(10)
     before = lab.model.start
-    sample = lab.legend.items[0][0]
+    sample = lab.race_map.legend.items[0][0]
     scene = sample.mapToScene(sample.boundingRect().center())
-    QTest.mouseClick(lab.contour.viewport(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, lab.contour.mapFromScene(scene))
-    assert lab.trails["sgd"].isVisible()
+    QTest.mouseClick(lab.race_map.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, lab.race_map.mapFromScene(scene))
+    assert lab.race_map.trails["sgd"].isVisible()
     assert lab.model.start == before and lab.view_step == 10
 
 
@@ -511,9 +513,9 @@ def test_contour_segments_lie_on_the_level():
 
 
 def test_zooming_redraws_the_contours_for_the_view(lab, qtbot):
-    before = lab._grid_box
-    lab.contour.getPlotItem().getViewBox().setRange(xRange=(2.0, 4.0), yRange=(0.0, 1.0),
+    before = lab.race_map.grid_box
+    lab.race_map.getPlotItem().getViewBox().setRange(xRange=(2.0, 4.0), yRange=(0.0, 1.0),
                                                    padding=0)
-    qtbot.waitUntil(lambda: lab._grid_box != before, timeout=2000)
-    x0, x1, y0, y1 = lab._grid_box
+    qtbot.waitUntil(lambda: lab.race_map.grid_box != before, timeout=2000)
+    x0, x1, y0, y1 = lab.race_map.grid_box
     assert 1.5 < x0 < 2.1 and 3.9 < x1 < 4.5 and y1 - y0 < 3

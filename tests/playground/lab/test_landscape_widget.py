@@ -149,6 +149,24 @@ def test_computes_in_the_background_and_draws_the_slice(widget, fake, qtbot):
     assert "0.1" in widget.info.text() and "PC 1" in widget.plot.getAxis("bottom").labelText
 
 
+def test_the_provider_is_asked_on_every_compute_and_not_before(widget, fake, qtbot):
+    # The app hands over a fresh copy of the run each time: one call per Compute.
+    handed = []
+
+    def provider():
+        handed.append(object())
+        return handed[-1]
+
+    widget.set_trainer_provider(provider)
+    widget.resolution_box.setValue(5)
+    assert handed == []
+    for n in (1, 2):
+        with qtbot.waitSignal(widget.finished, timeout=10_000) as sig:
+            qtbot.mouseClick(widget.compute_button, Qt.MouseButton.LeftButton)
+        assert sig.args == ["done"] and len(handed) == n
+        assert fake.calls[-1]["trainer"] is handed[-1]
+
+
 def test_progress_is_reported(widget, fake, qtbot):
     widget.set_trainer_provider(lambda: object())
     widget.resolution_box.setValue(21)

@@ -1,8 +1,9 @@
 """What the Optimizer Lab is set to: surface, options, start, racers and their
-hyper-parameters — plain Python, no Qt, no numerics.
+hyper-parameters, and the presets — plain Python, no numerics.
 
 The race itself is ``core.lab.race.PathRace``; this module only remembers the
-user's choices and turns them into one. Hyper-parameters are stored **per
+user's choices and turns them into one (``core.lab.player.LabPlayer`` owns a
+``LabModel`` and the race built from it). Hyper-parameters are stored **per
 surface** as the user's overrides on top of the surface's tuned defaults
 (``Surface.hyper_for``), so switching surface and back keeps the edits, and a
 default that depends on a surface option (the learning rates of SGD and
@@ -17,10 +18,10 @@ import inspect
 import math
 from dataclasses import dataclass, field
 
-from core.lab import race as paths
-from core.lab.race import PathRace, Racer
+from core.lab.race import PathRace, Racer, create_optimizer, divergence_box, racer_names
 from core.lab.surfaces import SURFACES, Surface, make_surface, surface_options
-from core.optim.optimizers import OPTIMIZERS
+from core.optim import OPTIMIZERS
+from core.optim.newton import SECOND_ORDER
 
 __all__ = ["LABELS", "LECTURE", "PRESETS", "LabModel", "Preset", "SurfaceSetup",
            "class_defaults", "describe", "hyper_help"]
@@ -35,7 +36,7 @@ LABELS = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad
 
 
 def _cls(name: str):
-    return paths.SECOND_ORDER.get(name) if name in paths.SECOND_ORDER else OPTIMIZERS.get(name)
+    return SECOND_ORDER.get(name) if name in SECOND_ORDER else OPTIMIZERS.get(name)
 
 
 def class_defaults(name: str) -> dict[str, float]:
@@ -104,7 +105,7 @@ class LabModel:
     """The lab's settings. Invalid edits raise ``ValueError`` and change nothing."""
 
     def __init__(self, surface: str = "beale", racers=LECTURE) -> None:
-        self.names: list[str] = paths.racer_names()
+        self.names: list[str] = racer_names()
         self.surface_names: list[str] = SURFACES.names()
         self._setups: dict[str, SurfaceSetup] = {}
         self._surfaces: dict[tuple, Surface] = {}
@@ -154,7 +155,7 @@ class LabModel:
         x, y = float(point[0]), float(point[1])
         if not (math.isfinite(x) and math.isfinite(y)):
             raise ValueError(f"start must be finite, got ({x}, {y})")
-        (xlo, xhi), (ylo, yhi) = paths.divergence_box(self.surface)
+        (xlo, xhi), (ylo, yhi) = divergence_box(self.surface)
         if not (xlo <= x <= xhi and ylo <= y <= yhi):
             raise ValueError(f"start ({x:.3g}, {y:.3g}) is too far outside the window")
         self.setup.start = (x, y)
@@ -181,7 +182,7 @@ class LabModel:
 
     def set_hyper(self, name: str, key: str, value: float) -> None:
         new = {**self.hyper(name), key: value}
-        paths.create_optimizer(name, **new)  # validates: ValueError names the culprit
+        create_optimizer(name, **new)  # validates: ValueError names the culprit
         over = self.setup.overrides.setdefault(name, {})
         if float(value) == self.default_hyper(name).get(key):
             over.pop(key, None)
