@@ -322,6 +322,9 @@ def is_inside(file: Path, folder: Path) -> bool:
 def save_session(path: str | Path, config: SessionConfig, trainer=None) -> None:
     """Write the session atomically. A ``.json`` path gets the config only.
 
+    ``config`` is the session's current config (the trainer keeps the one it was
+    built from): its optimizer must be the one ``trainer`` uses.
+
     A CSV path is written relative to the session's folder when the CSV lies
     inside it, so the folder can be moved or shared as a whole."""
     path = Path(path)
@@ -349,6 +352,12 @@ def _zip_payload(config: SessionConfig, trainer) -> bytes:
     doc: dict = {"format": FORMAT, "config": config_to_dict(config), "state": None}
     arrays: dict[str, np.ndarray] = {}
     if trainer is not None:
+        if trainer.optimizer.name != config.optimizer.name:
+            # The trainer never rewrites its config: the caller saves the current one.
+            # A mismatch would write a file that refuses to load.
+            raise SessionError(f"the config names optimizer {config.optimizer.name!r}, but "
+                               f"the run uses {trainer.optimizer.name!r}; save the config "
+                               "the run uses")
         meta, arrays = trainer.state_dict()
         doc["state"] = meta
         if config.data.name == "csv":  # the user's file travels with the session
