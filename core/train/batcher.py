@@ -56,7 +56,7 @@ class Batcher:
         epoch = self.epoch if epoch is None else epoch
         frac = cur.start_fraction + (1.0 - cur.start_fraction) * epoch / cur.epochs_to_full
         k = max(2, int(np.ceil(min(1.0, frac) * self.n_rows)))
-        return self._easiest[:k]
+        return self._easiest[:k].copy()  # the caller's to keep: the ranking stays intact
 
     def new_epoch_order(self, rng: np.random.Generator) -> np.ndarray:
         """The batch order of the current epoch, drawn from ``rng`` as the mode says."""

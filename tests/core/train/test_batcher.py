@@ -89,6 +89,14 @@ def test_the_curriculum_keeps_at_least_two_rows_and_ranks_ties_stably():
     np.testing.assert_array_equal(b.available(0), [0, 1])  # equal difficulty: data order
 
 
+def test_the_usable_rows_are_the_callers_to_keep():
+    b = make(n=20, curriculum=CURRICULUM)
+    first = b.available(0)
+    want = first.copy()
+    first[:] = 0
+    np.testing.assert_array_equal(b.available(0), want)
+
+
 def test_without_a_curriculum_every_row_is_usable_in_every_epoch():
     b = make(n=7)
     for epoch in (0, 3, 10**6):

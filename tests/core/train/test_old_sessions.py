@@ -8,7 +8,9 @@ shortest repr, which reads back to the same bits).
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -43,3 +45,23 @@ def test_an_old_session_loads_and_continues_as_it_did_on_main(path):
         assert want.shape == got[key].shape, key
         np.testing.assert_array_equal(got[key], want, err_msg=key)
     assert snap.steps[-1] == start + 40
+
+
+@pytest.mark.parametrize("path", SESSIONS, ids=[p.stem for p in SESSIONS])
+def test_the_state_keeps_the_format_of_main(path):
+    """The keys of session.json's state and of arrays.npz that the old main wrote,
+    with the same values for a state just loaded (saving inverts loading)."""
+    with zipfile.ZipFile(path) as zf:
+        old_meta = json.loads(zf.read("session.json"))["state"]
+        with np.load(io.BytesIO(zf.read("arrays.npz"))) as npz:
+            old_arrays = {k: npz[k] for k in npz.files if not k.startswith("data.")}
+    t = load_session(path).trainer()
+    meta, arrays = t.state_dict()
+    # 28258dc predates the divergence rule: its limit comes from the first loss.
+    assert "loss_limit" not in old_meta
+    limit = t.divergence_limit(float(t.steps.column("loss")[0]))
+    assert json.loads(json.dumps(meta)) == {**old_meta, "loss_limit": limit}
+    assert arrays.keys() == old_arrays.keys()
+    for key, value in old_arrays.items():
+        np.testing.assert_array_equal(arrays[key], value, err_msg=key)
+        assert arrays[key].dtype == value.dtype, key
