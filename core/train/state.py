@@ -8,6 +8,11 @@ rows, every array against the network's sizes and for finiteness, every
 counter against the bounds the program itself keeps (``core.common.limits``). A
 problem raises ``checks.FieldError`` naming the field, and the trainer is only
 changed once everything has been read.
+
+The keys are those of the flat format sessions have always had: the batch
+state (``order``, ``pos``, ``fixed_order``, ``epoch``) is the trainer's
+``Batcher``'s, the best state (``best_loss``, ``best_step``, ``best_params``,
+``best_buffers``, ``bad_evals``) its ``EarlyStopping``'s.
 """
 
 from __future__ import annotations
@@ -151,6 +156,8 @@ def _optimizer(t, meta, arrays, n_params: int):
     if not isinstance(state, dict):
         raise FieldError("optimizer", "is missing or not a JSON object")
     name = state.get("name")
+    # The file's config names the optimizer the run used when it was saved (the app
+    # saves its current config, the trainer never rewrites the one it was built from).
     if name != t.config.optimizer.name:
         raise FieldError("optimizer.name", f"is {checks._show(name)}, but the config uses "
                          f"{t.config.optimizer.name!r}")
