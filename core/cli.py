@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from core.common import limits
+from core.train.status import RunStatus
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
 
@@ -67,13 +68,13 @@ def run_command(argv: list[str]) -> int:
         if args.out:
             write_metrics(trainer.snapshot(), args.out)
         if args.save:
-            save_session(args.save, trainer.config, trainer)
+            save_session(args.save, loaded.config, trainer)
     except (SessionError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     snap = trainer.snapshot()
     summary = f"step {snap.step}, epoch {snap.epoch}, train loss {snap.last_loss}"
-    if snap.status == "diverged":
+    if snap.status == RunStatus.DIVERGED:
         print(f"{snap.message}", file=sys.stderr)
         return EXIT_DIVERGED
     print(summary + (f"; {snap.message}" if snap.message else ""))
@@ -122,7 +123,8 @@ def write_metrics(snap, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() == ".json":
         doc = {
-            "layers": list(snap.layer_names), "status": snap.status, "stop_step": snap.stop_step,
+            "layers": list(snap.layer_names), "status": str(snap.status),
+            "stop_step": snap.stop_step,
             "steps": snap.steps.tolist(), "train_loss": _list(snap.train_loss),
             "grad_norms": _list(snap.grad_norms), "eval_steps": snap.eval_steps.tolist(),
             "val_loss": _list(snap.val_loss), "val_acc": _list(snap.val_acc),

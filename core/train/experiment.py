@@ -2,7 +2,8 @@
 
 Data is generated from the session seed, split, and preprocessed with
 statistics fitted on the training split only, then applied to the validation
-split (and to the points of a decision-boundary grid).
+split (and to the points of a decision-boundary grid). The data and the split
+draw from their own streams of the session seed (``core.common.rng``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from core.common.rng import stream
 from core.data import datasets
 from core.data.preprocessing import Pipeline, make_pipeline
 from core.nn.network import NetworkSpec
 from core.train.config import SessionConfig
-
-# Independent random streams, all derived from the one session seed, so that
-# changing e.g. the batch order does not change the data or the weights.
-STREAM_DATA, STREAM_SPLIT, STREAM_TRAIN = 3, 4, 2
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ def load_raw(config: SessionConfig, raw: datasets.Dataset | None = None) -> data
         return raw
     if d.name == "csv":
         return datasets.load_csv(d.csv_path, label_column=d.label_column)
-    rng = np.random.default_rng([config.training.seed, STREAM_DATA])
+    rng = stream(config.training.seed, "data")
     return datasets.load_dataset(d.name, n_samples=d.n_samples, noise=d.noise, rng=rng,
                                  **d.options)
 
@@ -50,7 +48,7 @@ def prepare_data(config: SessionConfig, raw: datasets.Dataset | None = None) -> 
     travels inside the session so it reopens anywhere).
     """
     raw = load_raw(config, raw)
-    split_rng = np.random.default_rng([config.training.seed, STREAM_SPLIT])
+    split_rng = stream(config.training.seed, "split")
     train, val = datasets.train_val_split(raw, config.data.val_ratio, split_rng)
     if train.X.shape[0] < 2:
         raise ValueError("the training split holds fewer than 2 examples; "

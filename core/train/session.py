@@ -9,7 +9,7 @@ A plain JSON file holding just a config (the presets) loads too.
 Rules: loading is all-or-nothing with one ``SessionError`` naming the problem;
 saving writes a temporary file beside the target and renames it, so a failure
 never leaves a broken file where a good one was; older schema versions are
-migrated step by step (``MIGRATIONS``).
+migrated step by step (``core.train.migrations``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import json
 import os
 import stat
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,7 +28,8 @@ from core.common import checks, limits, safe_zip
 from core.common.atomic import WriteError
 from core.common.atomic import atomic_write as _atomic_write
 from core.data import datasets
-from core.train.config import SCHEMA_VERSION, SessionConfig, config_to_dict, parse_config
+from core.train.config import SessionConfig, config_to_dict, parse_config
+from core.train.migrations import MIGRATIONS, migrate, migration  # noqa: F401 - re-exported
 
 FORMAT = "optimizer-playground-session"
 SUFFIX = ".opg"
@@ -45,53 +45,6 @@ class DataOutsideError(SessionError):
     def __init__(self, message: str, csv: Path) -> None:
         super().__init__(message)
         self.csv = csv
-
-
-# -- migrations ------------------------------------------------------------------
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
-
-
-def migration(from_version: int):
-    def register(fn: Callable[[dict], dict]) -> Callable[[dict], dict]:
-        MIGRATIONS[from_version] = fn
-        return fn
-    return register
-
-
-@migration(1)
-def _v1_to_v2(cfg: dict) -> dict:
-    """Version 1 (the first draft) kept hyper-parameters as flat optimizer fields
-    (``{"name": "adam", "lr": 0.01}``) and shuffling as a boolean."""
-    cfg = dict(cfg)
-    opt = dict(cfg.get("optimizer", {}))
-    hyper = dict(opt.pop("hyper", {}))
-    for key in [k for k in opt if k != "name"]:
-        hyper[key] = opt.pop(key)
-    if hyper:
-        opt["hyper"] = hyper
-    cfg["optimizer"] = opt
-    training = dict(cfg.get("training", {}))
-    if isinstance(training.get("shuffle"), bool):
-        training["shuffle"] = "epoch" if training["shuffle"] else "fixed"
-    cfg["training"] = training
-    cfg["schema_version"] = 2
-    return cfg
-
-
-def migrate(cfg: dict) -> dict:
-    """Bring a config dict to ``SCHEMA_VERSION`` one registered step at a time."""
-    version = cfg.get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise SessionError("the config has no integer schema_version")
-    if version > SCHEMA_VERSION:
-        raise SessionError(f"written by a newer version of the program (schema {version}; "
-                           f"this one reads up to {SCHEMA_VERSION})")
-    while version < SCHEMA_VERSION:
-        if version not in MIGRATIONS:
-            raise SessionError(f"schema version {version} is too old to migrate")
-        cfg = MIGRATIONS[version](cfg)
-        version = cfg["schema_version"]
-    return cfg
 
 
 # -- loading ---------------------------------------------------------------------
@@ -209,9 +162,7 @@ def _config_from_doc(doc) -> SessionConfig:
         raise SessionError("not an Optimizer Playground session (no schema_version)")
     try:
         return parse_config(migrate(doc))
-    except SessionError:
-        raise
-    except ValueError as err:
+    except ValueError as err:  # MigrationError included: its message is the one to show
         raise SessionError(str(err)) from None
     except (TypeError, KeyError, AttributeError) as err:  # a migration met a foreign shape
         raise SessionError(f"the config cannot be migrated ({err})") from None
@@ -322,6 +273,9 @@ def is_inside(file: Path, folder: Path) -> bool:
 def save_session(path: str | Path, config: SessionConfig, trainer=None) -> None:
     """Write the session atomically. A ``.json`` path gets the config only.
 
+    ``config`` is the session's current config (the trainer keeps the one it was
+    built from): its optimizer must be the one ``trainer`` uses.
+
     A CSV path is written relative to the session's folder when the CSV lies
     inside it, so the folder can be moved or shared as a whole."""
     path = Path(path)
@@ -349,6 +303,12 @@ def _zip_payload(config: SessionConfig, trainer) -> bytes:
     doc: dict = {"format": FORMAT, "config": config_to_dict(config), "state": None}
     arrays: dict[str, np.ndarray] = {}
     if trainer is not None:
+        if trainer.optimizer.name != config.optimizer.name:
+            # The trainer never rewrites its config: the caller saves the current one.
+            # A mismatch would write a file that refuses to load.
+            raise SessionError(f"the config names optimizer {config.optimizer.name!r}, but "
+                               f"the run uses {trainer.optimizer.name!r}; save the config "
+                               "the run uses")
         meta, arrays = trainer.state_dict()
         doc["state"] = meta
         if config.data.name == "csv":  # the user's file travels with the session

@@ -8,6 +8,11 @@ rows, every array against the network's sizes and for finiteness, every
 counter against the bounds the program itself keeps (``core.common.limits``). A
 problem raises ``checks.FieldError`` naming the field, and the trainer is only
 changed once everything has been read.
+
+The keys are those of the flat format sessions have always had: the batch
+state (``order``, ``pos``, ``fixed_order``, ``epoch``) is the trainer's
+``Batcher``'s, the best state (``best_loss``, ``best_step``, ``best_params``,
+``best_buffers``, ``bad_evals``) its ``EarlyStopping``'s.
 """
 
 from __future__ import annotations
@@ -19,30 +24,35 @@ import numpy as np
 from core.common import checks, limits
 from core.common.checks import FieldError
 from core.optim import optimizers
+from core.train.early_stopping import BestState
 from core.train.history import Series
+from core.train.snapshot import HIST_BINS, Histogram
+from core.train.status import RunStatus
 
 F64 = np.float64
 
 
 def state_dict(t) -> tuple[dict, dict[str, np.ndarray]]:
     """(JSON-able scalars, arrays) of trainer ``t``."""
+    b, es = t.batcher, t.early_stopping
+    best = es.best
     meta = {
-        "step": int(t.step), "epoch": int(t.epoch), "status": t.status,
+        "step": int(t.step), "epoch": int(b.epoch), "status": RunStatus(t.status).value,
         "stop_step": None if t.stop_step is None else int(t.stop_step),
-        "message": t.message, "pos": int(t._pos), "bad_evals": int(t._bad_evals),
-        "best_loss": float(t._best[0]),
-        "best_step": None if t._best[1] is None else int(t._best[1]),
+        "message": t.message, "pos": int(b.pos), "bad_evals": int(es.bad_evals),
+        "best_loss": float(best.val_loss),
+        "best_step": None if best.step is None else int(best.step),
         "loss_limit": None if t.loss_limit is None else float(t.loss_limit),
         "rng": t.rng.bit_generator.state,
         "noise_rng": t.network.noise_rng.bit_generator.state,
     }
     arrays = {"params": t.network.params.copy(), "buffers": t.network.buffers.copy(),
-              "order": t._order.copy()}
-    if t._fixed is not None:
-        arrays["fixed_order"] = t._fixed.copy()
-    if t._best[2] is not None:
-        arrays["best_params"] = t._best[2].copy()
-        arrays["best_buffers"] = t._best[3].copy()
+              "order": b.order.copy()}
+    if b.fixed_order is not None:
+        arrays["fixed_order"] = b.fixed_order.copy()
+    if best.params is not None:
+        arrays["best_params"] = best.params.copy()
+        arrays["best_buffers"] = best.buffers.copy()
     opt = t.optimizer.state_dict()
     meta["optimizer"] = {k: v for k, v in opt.items() if not isinstance(v, np.ndarray)}
     arrays.update({f"opt.{k}": v for k, v in opt.items() if isinstance(v, np.ndarray)})
@@ -72,7 +82,7 @@ class _Loaded:
     order: np.ndarray
     pos: int
     fixed: np.ndarray | None
-    best: tuple
+    best: BestState
     series: tuple[Series, Series, Series]
     hists: dict
 
@@ -100,9 +110,11 @@ def load_state_dict(t, meta: dict, arrays: dict[str, np.ndarray]) -> None:
 
 def _counters(meta: dict) -> dict:
     step = checks.integer(meta, "step", 0, limits.MAX_STEPS)
-    status = meta.get("status")
-    if status not in ("ready", "running", "early_stopped", "diverged"):
-        raise FieldError("status", f"must be a run status, got {checks._show(status)}")
+    try:
+        status = RunStatus(meta.get("status"))  # a str enum: old files' strings load
+    except ValueError:
+        raise FieldError("status", f"must be a run status, got "
+                         f"{checks._show(meta.get('status'))}") from None
     limit = meta.get("loss_limit")
     if limit is not None:
         limit = checks.real(meta, "loss_limit", allow_inf=True, lo=0.0)
@@ -121,18 +133,20 @@ def _counters(meta: dict) -> dict:
 def _batch_state(t, meta, arrays, epoch: int):
     """The epoch's batch order (a permutation of the rows usable in that epoch), the
     position in it and the fixed permutation: the indices the kernel will gather."""
-    n = t.data.train.X.shape[0]
+    batcher = t.batcher
+    n = batcher.n_rows
     order = checks.indices(arrays, "order", n)
     if order.size:
-        checks.same_set(order, t.available(epoch), "order",
-                        f"the {t.available(epoch).size} training rows usable in epoch {epoch}")
+        usable = batcher.available(epoch)
+        checks.same_set(order, usable, "order",
+                        f"the {usable.size} training rows usable in epoch {epoch}")
     pos = checks.integer(meta, "pos", 0, order.size)
     fixed = None
     if "fixed_order" in arrays:
         fixed = checks.indices(arrays, "fixed_order", n)
         if fixed.size != n:
             raise FieldError("fixed_order", f"must be a permutation of all {n} training rows")
-    elif t.config.training.shuffle == "fixed" and order.size:
+    elif batcher.shuffle == "fixed" and order.size:
         raise FieldError("fixed_order", "is missing (the run shuffles once, with 'fixed')")
     return order.copy(), pos, None if fixed is None else fixed.copy()
 
@@ -142,6 +156,8 @@ def _optimizer(t, meta, arrays, n_params: int):
     if not isinstance(state, dict):
         raise FieldError("optimizer", "is missing or not a JSON object")
     name = state.get("name")
+    # The file's config names the optimizer the run used when it was saved (the app
+    # saves its current config, the trainer never rewrites the one it was built from).
     if name != t.config.optimizer.name:
         raise FieldError("optimizer.name", f"is {checks._show(name)}, but the config uses "
                          f"{t.config.optimizer.name!r}")
@@ -157,16 +173,16 @@ def _optimizer(t, meta, arrays, n_params: int):
     return opt
 
 
-def _best(meta, arrays, c: dict, n_params: int, n_buffers: int) -> tuple:
+def _best(meta, arrays, c: dict, n_params: int, n_buffers: int) -> BestState:
     if "best_params" not in arrays:
         if c["best_step"] is not None:
             raise FieldError("best_params", "is missing although best_step is set")
-        return (c["best_loss"], None, None, None)
+        return BestState(c["best_loss"])
     if c["best_step"] is None:
         raise FieldError("best_step", "is missing although best weights are stored")
     params = checks.array(arrays, "best_params", dtype=F64, shape=(n_params,), finite=True)
     buffers = checks.array(arrays, "best_buffers", dtype=F64, shape=(n_buffers,), finite=True)
-    return (c["best_loss"], c["best_step"], params.copy(), buffers.copy())
+    return BestState(c["best_loss"], c["best_step"], params.copy(), buffers.copy())
 
 
 def _series(t, meta, arrays, step: int) -> tuple[Series, Series, Series]:
@@ -186,8 +202,6 @@ def _series(t, meta, arrays, step: int) -> tuple[Series, Series, Series]:
 
 
 def _histograms(t, meta, arrays) -> dict:
-    from core.train.trainer import HIST_BINS, Histogram
-
     counts = {"act": sum(b.activation is not None for b in t.network.blocks),
               "grad": len(t.network.blocks)}
     hists = {}
@@ -213,11 +227,10 @@ def _apply(t, got: _Loaded) -> None:
     net.noise_rng = got.noise_rng
     t.optimizer, t.rng = got.optimizer, got.rng
     t.steps, t.evals, t.traj = got.series
-    t.step, t.epoch, t.status = c["step"], c["epoch"], c["status"]
+    t.step, t.status = c["step"], c["status"]
     t.stop_step, t.message = c["stop_step"], c["message"]
-    t._pos, t._bad_evals = got.pos, c["bad_evals"]
-    t._order, t._fixed = got.order, got.fixed
-    t._best = got.best
+    t.batcher.restore(c["epoch"], got.order, got.pos, got.fixed)
+    t.early_stopping.restore(got.best, c["bad_evals"])
     t._hists, t._hist_values = got.hists, ([], [])
     t.loss_limit = c["loss_limit"]
     if t.loss_limit is None and t.step > 0:

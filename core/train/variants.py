@@ -40,6 +40,10 @@ def _with(config: SessionConfig, section: str, **changes) -> SessionConfig:
 
 def variants(config: SessionConfig, kind: str,
              optimizers: list[str] | None = None) -> list[tuple[str, SessionConfig]]:
+    """(label, config) per variant of ``config`` for comparison ``kind`` (one of
+    ``KINDS``); ``optimizers`` picks the optimizers (default: the lecture's seven).
+    ValueError for an unknown kind or optimizer, or naming the field when a
+    variant is impossible (e.g. batch norm with a batch of one)."""
     if kind == "optimizers":
         out = []
         for name in optimizers or LECTURE_OPTIMIZERS:

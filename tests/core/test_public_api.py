@@ -38,3 +38,14 @@ def test_the_readme_scripting_example_runs():
 def test_a_trainer_from_the_public_names_trains():
     t = core.Trainer(core.parse_config({"network": {"hidden": [4]}}))
     assert t.run(5) == 5
+
+
+@pytest.mark.parametrize("name", core.__all__)
+def test_every_listed_name_resolves(name):
+    assert getattr(core, name) is not None  # e.g. Snapshot, now in core.train.snapshot
+
+
+def test_the_trainer_module_still_offers_the_snapshot_types():
+    from core.train import snapshot, trainer
+
+    assert trainer.Snapshot is snapshot.Snapshot and trainer.Histogram is snapshot.Histogram

@@ -14,6 +14,7 @@ import pytest
 from core.train import trainer as trainer_mod
 from core.train.session import load_session, save_session
 from core.train.trainer import Trainer
+from tests.core.train.reference import reference_step
 from tests.core.train.test_trainer import _assert_same_run, make_config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -112,7 +113,7 @@ def test_the_step_path_applies_the_same_divergence_rule():
     fused, stepped = Trainer(cfg), Trainer(cfg)
     fused.run(200)
     for _ in range(200):
-        stepped.train_step()
+        reference_step(stepped)
     assert fused.status == stepped.status == "diverged"
     assert fused.stop_step == stepped.stop_step and fused.message == stepped.message
     np.testing.assert_array_equal(fused.network.params, stepped.network.params)

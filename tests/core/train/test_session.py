@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from core.train import session as sess
 from core.train.config import SCHEMA_VERSION
+from core.train.migrations import MigrationError
 from core.train.session import SessionError, load_session, save_session
 from core.train.trainer import Trainer
 from tests.core.train.test_trainer import make_config
@@ -170,3 +172,18 @@ def test_csv_data_travels_inside_the_session(tmp_path):
     np.testing.assert_array_equal(again.data.raw.X, t.data.raw.X)
     again.run(5)
     assert again.step == 25
+
+
+@pytest.mark.parametrize("doc,message", [
+    ({"schema_version": "2"}, "no integer schema_version"),
+    ({"schema_version": True}, "no integer schema_version"),
+    ({"schema_version": 7}, "newer version of the program (schema 7"),
+    ({"schema_version": 0}, "schema version 0 is too old to migrate"),
+])
+def test_migrate_refuses_what_it_cannot_migrate(tmp_path, doc, message):
+    with pytest.raises(MigrationError, match=re.escape(message)):
+        sess.migrate(dict(doc))
+    p = tmp_path / "c.json"
+    p.write_text(json.dumps(doc))
+    with pytest.raises(SessionError, match=f"^c\\.json: .*{re.escape(message)}"):
+        load_session(p)

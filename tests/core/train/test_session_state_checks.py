@@ -141,7 +141,7 @@ def test_the_unchanged_parts_load(good, tmp_path):
     copy = tmp_path / "copy.opg"
     write_parts(copy, doc, arrays)
     t = load_session(copy).trainer()
-    assert t.step == 37 and t._pos > 0
+    assert t.step == 37 and t.batcher.pos > 0
 
 
 @pytest.mark.parametrize("index", [10**12, -3, 60])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.train.config import SessionConfig, parse_config
-from core.train.session import load_session, save_session
+from core.train.config import OptimizerConfig, SessionConfig, parse_config
+from core.train.session import SessionError, load_session, save_session
 from core.train.trainer import Trainer
+from tests.core.train.reference import reference_step
 
 
 def make_config(**sections) -> SessionConfig:
@@ -106,7 +107,7 @@ def _first_step_weight_grad_norms(activation: str, initializer: str) -> np.ndarr
                  "init_sigma": 0.01},
         optimizer={"name": "sgd", "hyper": {"lr": 0.01}}, training={"batch_size": 32})
     t = Trainer(config)
-    t.train_step()
+    reference_step(t)
     net = t.network
     return np.array([np.linalg.norm(net.grad[s]) for s in net.weight_slices])
 
@@ -120,7 +121,7 @@ def test_vanishing_gradients_are_visible_in_the_metrics():
 
 def test_grad_norm_metric_matches_the_network_gradient():
     t = Trainer(make_config())
-    t.train_step()
+    reference_step(t)
     snap = t.snapshot()
     expected = [np.linalg.norm(t.network.grad[s]) for s in t.network.layer_slices]
     np.testing.assert_allclose(snap.grad_norms[0], expected, rtol=1e-15)
@@ -181,11 +182,11 @@ def test_gradient_noise_follows_the_annealing_schedule():
 def test_sorted_shuffling_gives_single_class_batches_and_epoch_shuffling_mixes():
     sorted_cfg = make_config(training={"shuffle": "sorted", "batch_size": 16})
     t = Trainer(sorted_cfg)
-    batches = [t._next_batch() for _ in range(6)]
+    batches = [t.batcher.next_batch(t.rng) for _ in range(6)]
     labels = [set(t.data.train.y[b].tolist()) for b in batches]
     assert all(len(s) == 1 for s in labels)
     mixed = Trainer(make_config(training={"shuffle": "epoch", "batch_size": 16}))
-    assert any(len(set(mixed.data.train.y[mixed._next_batch()].tolist())) == 2
+    assert any(len(set(mixed.data.train.y[mixed.batcher.next_batch(mixed.rng)].tolist())) == 2
                for _ in range(3))
 
 
@@ -203,13 +204,30 @@ def test_curriculum_starts_with_the_easiest_fraction_and_grows():
     assert t.available().size == n
 
 
-def test_live_learning_rate_change_keeps_the_optimizer_state():
-    t = Trainer(make_config())
+def _with_optimizer(config: SessionConfig, name: str, **hyper) -> SessionConfig:
+    """``config`` with another optimizer, as the app's document makes it."""
+    return config.model_copy(update={"optimizer": OptimizerConfig(name=name, hyper=hyper)})
+
+
+def test_live_learning_rate_change_keeps_the_optimizer_state(tmp_path):
+    config = make_config()
+    t = Trainer(config)
     t.run(10)
     m_before = t.optimizer.state_dict()["m"].copy()
     t.set_optimizer_hyper(lr=0.5)
-    assert t.optimizer.hyper["lr"] == 0.5 and t.config.optimizer.hyper["lr"] == 0.5
+    assert t.optimizer.hyper["lr"] == 0.5
     np.testing.assert_array_equal(t.optimizer.state_dict()["m"], m_before)
+    assert t.config is config  # a command to the optimizer, not an edit of the config
+    with pytest.raises(ValueError):
+        t.set_optimizer_hyper(lr=-1.0)
+    assert t.optimizer.hyper["lr"] == 0.5
+    # Saved with the current config, the new rate travels with the run.
+    save_session(tmp_path / "s.opg", _with_optimizer(config, "adam", lr=0.5), t)
+    again = load_session(tmp_path / "s.opg").trainer()
+    assert again.optimizer.hyper["lr"] == 0.5 and again.config.optimizer.hyper["lr"] == 0.5
+    t.run(10)
+    again.run(10)
+    np.testing.assert_array_equal(again.network.params, t.network.params)
 
 
 def test_long_runs_keep_bounded_history():
@@ -243,16 +261,25 @@ def test_wrong_loss_for_the_task_is_a_clear_error():
 
 
 def test_switching_optimizer_mid_run_keeps_weights_and_resumes_exactly(tmp_path):
-    t = Trainer(make_config())
+    config = make_config()
+    t = Trainer(config)
     t.run(30)
     params = t.network.params.copy()
     t.set_optimizer("momentum", lr=0.05)
     np.testing.assert_array_equal(t.network.params, params)
     assert t.optimizer.name == "momentum" and t.optimizer.step_count == 0
-    assert t.config.optimizer.name == "momentum" and t.config.optimizer.hyper == {"lr": 0.05}
+    assert t.optimizer.hyper["lr"] == 0.05
+    assert t.config is config and t.config.optimizer.name == "adam"  # not rewritten
     t.run(10)
-    save_session(tmp_path / "s.opg", t.config, t)
-    again = load_session(tmp_path / "s.opg").trainer()
+    current = _with_optimizer(config, "momentum", lr=0.05)  # the app's current config
+    with pytest.raises(SessionError, match="optimizer 'adam'.*uses 'momentum'"):
+        save_session(tmp_path / "stale.opg", config, t)  # would never load again
+    assert not (tmp_path / "stale.opg").exists()
+    save_session(tmp_path / "s.opg", current, t)
+    loaded = load_session(tmp_path / "s.opg")
+    assert loaded.config.optimizer.name == "momentum"
+    assert loaded.config.optimizer.hyper == {"lr": 0.05}
+    again = loaded.trainer()
     t.run(20)
     again.run(20)
     np.testing.assert_array_equal(again.network.params, t.network.params)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.train.batcher import Batcher
 from core.train.config import SessionConfig, parse_config
 from core.train.fused import FusedStepper
 from core.train.history import Series
@@ -30,11 +31,11 @@ def _record_epochs(monkeypatch, config: SessionConfig, n_steps: int):
     got, the indices that were available when it was drawn, and the training indices
     the kernel was actually given, split by epoch."""
     orders, available = [], []
-    new_epoch_order = Trainer._new_epoch_order
+    new_epoch_order = Batcher.new_epoch_order
 
-    def spy(self):
+    def spy(self, rng):
         available.append(self.available().copy())
-        order = new_epoch_order(self)
+        order = new_epoch_order(self, rng)
         orders.append(order.copy())
         return order
 
@@ -45,7 +46,7 @@ def _record_epochs(monkeypatch, config: SessionConfig, n_steps: int):
         trained.append(np.array(idx[starts[0]:starts[-1]]))
         return stepper_run(self, idx, starts, *args, **kwargs)
 
-    monkeypatch.setattr(Trainer, "_new_epoch_order", spy)
+    monkeypatch.setattr(Batcher, "new_epoch_order", spy)
     monkeypatch.setattr(FusedStepper, "run", run_spy)
     t = Trainer(config)
     assert t.run(n_steps) == n_steps
@@ -100,7 +101,7 @@ def test_fixed_shuffling_repeats_one_permutation(monkeypatch, curriculum):
         training=training), 80)
     _assert_epochs_use_their_orders(orders, per_epoch, 16)
     n = t.data.train.X.shape[0]
-    perm = t._fixed
+    perm = t.batcher.fixed_order
     assert _is_permutation_of(perm, np.arange(n))
     assert not np.array_equal(perm, np.arange(n))  # shuffled, not the data's order
     for e, (order, idx) in enumerate(zip(orders, available, strict=True)):

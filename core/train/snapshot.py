@@ -1,0 +1,64 @@
+"""What a run publishes: immutable ``Snapshot``s (copies) and histograms.
+
+The GUI and the command line only ever see these: a snapshot's arrays are
+private copies, so the trainer can go on while someone draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.train.status import RunStatus
+
+HIST_BINS = 40
+
+
+@dataclass(frozen=True)
+class Histogram:
+    counts: np.ndarray  # (HIST_BINS,)
+    edges: np.ndarray  # (HIST_BINS + 1,)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Immutable copy of a run's state for drawing; arrays are private copies."""
+
+    step: int
+    epoch: int
+    status: RunStatus
+    stop_step: int | None  # early-stopped or diverged at this step
+    best_step: int | None  # step of the best validation loss (early stopping)
+    layer_names: tuple[str, ...]
+    steps: np.ndarray  # (n,)
+    epochs: np.ndarray  # (n,)
+    train_loss: np.ndarray  # (n,)
+    grad_norms: np.ndarray  # (n, layers)
+    eval_steps: np.ndarray  # (k,)
+    val_loss: np.ndarray  # (k,)
+    val_acc: np.ndarray  # (k,)
+    train_acc: np.ndarray  # (k,)
+    update_ratio: np.ndarray  # (k, layers)
+    act_hists: tuple[Histogram, ...] = ()
+    grad_hists: tuple[Histogram, ...] = ()
+    message: str = ""
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def last_loss(self) -> float | None:
+        return float(self.train_loss[-1]) if self.train_loss.size else None
+
+
+def histogram(values: np.ndarray) -> Histogram:
+    """HIST_BINS equal bins over the finite values' range (a unit range around a
+    constant; [-1, 1] and empty counts when nothing is finite)."""
+    v = values.ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return Histogram(np.zeros(HIST_BINS), np.linspace(-1, 1, HIST_BINS + 1))
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo < 1e-12:
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(v, bins=HIST_BINS, range=(lo, hi))
+    return Histogram(counts.astype(np.float64), edges)
