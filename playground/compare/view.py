@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.optim import optimizers
+from core.train.status import RunStatus
 from playground.compare.runner import KINDS, LECTURE_OPTIMIZERS, Curve
 from playground.panels.widgets import int_box
 from playground.plots import style
@@ -143,10 +144,14 @@ class CompareView(QWidget):
             if item is None:
                 continue
             item.setData(c.steps, c.loss)
-            if c.status in ("diverged", "early_stopped", "error"):
+            if c.status in (RunStatus.DIVERGED, RunStatus.EARLY_STOPPED, "error"):
                 notes.append(f"{c.label}: {c.message or c.status}")
         if notes:
             self.status.setText("\n".join(notes))
+
+    def refuse(self, text: str) -> None:
+        """The comparison could not start: say why."""
+        self.status.setText(text)
 
     def finished(self, text: str = "Done.") -> None:
         self.run_button.setEnabled(True)

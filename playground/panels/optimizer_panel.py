@@ -93,11 +93,8 @@ class OptimizerPanel(SectionPanel):
             return
         name = self.name.currentData()
         # A new optimizer starts from its own defaults (the old μ rarely suits it).
-        self._loading = True
-        try:
+        with self.quiet():
             self._build(name, {})
-        finally:
-            self._loading = False
         self.emit_edit()
 
     def _populate(self, config: SessionConfig) -> None:

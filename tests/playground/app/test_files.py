@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from core.train.config import config_to_dict
-from tests.playground.helpers import curve_data, train_to
+from tests.playground.helpers import curve_data, run_state, train_to, wait_saved
 
 
 def panel_values(window) -> dict:
@@ -33,10 +33,10 @@ def test_save_as_then_open_restores_panels_and_plot_history(qtbot, window, tmp_p
     training.batch_size.setValue(24)
     training.seed.setValue(7)
     opt.name.setCurrentIndex(opt.name.findData("rmsprop"))
-    qtbot.waitUntil(lambda: window.worker.config.training.seed == 7, timeout=5_000)
+    qtbot.waitUntil(lambda: window.session.document.config.training.seed == 7, timeout=5_000)
     train_to(qtbot, window, 40)
     opt.hyper["lr"].spin.setValue(0.003)  # a live change mid-run must be saved too
-    qtbot.waitUntil(lambda: window.worker.config.optimizer.resolved()["lr"] == 0.003,
+    qtbot.waitUntil(lambda: window.session.document.config.optimizer.resolved()["lr"] == 0.003,
                     timeout=5_000)
     train_to(qtbot, window, 90)
 
@@ -47,6 +47,7 @@ def test_save_as_then_open_restores_panels_and_plot_history(qtbot, window, tmp_p
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(path), "Session with its run (*.opg)"))
     assert window.files.save_as()
+    wait_saved(qtbot, window, path)
     assert path.exists() and not window.session.document.dirty
 
     # Something else entirely: the default session.
@@ -77,7 +78,7 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_session(qtbot, wind
     bad = tmp_path / "broken.opg"
     bad.write_bytes(b"PK\x03\x04" + b"\x00garbage" * 20)
     before = (config_to_dict(window.session.config), window.session.run_id,
-              window.worker.config, window.session.step)
+              window.session.document.config, window.session.step)
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         lambda *a, **k: (str(bad), "Sessions (*.opg *.json)"))
     window.files.open()
@@ -85,6 +86,6 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_session(qtbot, wind
     title, text = dialogs.errors[0]
     assert "broken.opg" in text and "damaged" in text
     after = (config_to_dict(window.session.config), window.session.run_id,
-             window.worker.config, window.session.step)
+             window.session.document.config, window.session.step)
     assert after == before
-    assert window.worker.call(lambda t: t.step) == 25
+    assert run_state(qtbot, window).step == 25

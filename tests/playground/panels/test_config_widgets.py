@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from tests.playground.helpers import train_to
+from tests.playground.helpers import run_state, train_to
 
 
 def engine_config(window):
-    return window.worker.config
+    """The config the session runs: the document's, its one owner."""
+    return window.session.document.config
 
 
 def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, window,
@@ -44,7 +45,7 @@ def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, win
     qtbot.waitUntil(lambda: engine_config(window).optimizer.resolved()["lr"] == 0.05,
                     timeout=5_000)
     assert window.session.run_id == run
-    assert window.worker.call(lambda t: t.optimizer.hyper["lr"]) == 0.05
+    assert run_state(qtbot, window).meta["optimizer"]["lr"] == 0.05
 
     cfg = engine_config(window)
     assert cfg.network.activations() == ["relu", "sigmoid", "relu"]
@@ -62,14 +63,14 @@ def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, win
 def test_switching_optimizer_mid_run_keeps_the_run_and_its_weights(qtbot, window, dialogs):
     train_to(qtbot, window, 40)
     run, step = window.session.run_id, window.session.step
-    weights = window.worker.call(lambda t: t.network.params.copy())
+    weights = run_state(qtbot, window).arrays["params"]
     opt = window.panels["optimizer"]
     opt.name.setCurrentIndex(opt.name.findData("rmsprop"))
     qtbot.waitUntil(lambda: engine_config(window).optimizer.name == "rmsprop", timeout=5_000)
     assert not dialogs.questions  # no reset, so nothing to confirm
     assert window.session.run_id == run
-    name, step_count, now = window.worker.call(
-        lambda t: (t.optimizer.name, t.step, t.network.params.copy()))
+    state = run_state(qtbot, window)
+    name, step_count, now = state.meta["optimizer"]["name"], state.step, state.arrays["params"]
     assert name == "rmsprop" and step_count == step
     assert (now == weights).all()
     assert set(opt.hyper) == {"lr", "rho", "eps"}

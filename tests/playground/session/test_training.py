@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from playground.app import files
-from tests.playground.helpers import curve_data, train_to
+from tests.playground.helpers import curve_data, fresh_snapshot, train_to
 
 
 def test_opens_on_default_session_and_space_trains_and_pauses(qtbot, window):
@@ -33,7 +33,7 @@ def test_opens_on_default_session_and_space_trains_and_pauses(qtbot, window):
     qtbot.wait(600)
     assert window.session.step == paused_at
     assert window.controls.counter.text() == counter
-    assert window.session.current_snapshot().step == paused_at
+    assert fresh_snapshot(qtbot, window).step == paused_at
 
     # S: exactly one more step, then paused again.
     qtbot.keyClick(window, Qt.Key.Key_S)
@@ -57,7 +57,7 @@ def test_reset_with_same_seed_reproduces_first_50_losses(qtbot, window):
 
 def test_gradient_plot_has_one_curve_per_layer_equal_to_snapshot(qtbot, window):
     train_to(qtbot, window, 120)
-    snap = window.session.current_snapshot()
+    snap = fresh_snapshot(qtbot, window)
     qtbot.waitUntil(lambda: window.session.step == snap.step, timeout=5_000)
     grad = window.views.grad
     assert len(grad.curves) == len(snap.layer_names) == 4  # 3 hidden + output
