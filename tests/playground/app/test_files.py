@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.train.config import config_to_dict
 from tests.playground.helpers import curve_data, run_state, train_to, wait_saved
@@ -89,3 +89,50 @@ def test_opening_a_damaged_file_shows_an_error_and_keeps_the_session(qtbot, wind
              window.session.document.config, window.session.step)
     assert after == before
     assert run_state(qtbot, window).step == 25
+
+
+def test_save_says_saving_and_finishes_when_the_worker_hands_the_run_over(qtbot, window,
+                                                                         tmp_path, monkeypatch):
+    train_to(qtbot, window, 30)
+    path = tmp_path / "s.opg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(path), "Session with its run (*.opg)"))
+    assert window.session.document.dirty
+    assert window.files.save_as()  # returns at once: the write comes with the hand-over
+    assert window.statusBar().currentMessage() == "Saving s.opg\u2026"
+    assert window.session.document.dirty and not path.exists()
+    wait_saved(qtbot, window, path)
+    assert window.statusBar().currentMessage() == f"Saved {path}"
+    assert window.session.document.saved_step == 30
+    assert window.windowTitle().startswith("s.opg")
+
+
+def test_closing_with_unsaved_changes_and_save_writes_the_file_before_closing(
+        qtbot, window, tmp_path, monkeypatch, dialogs):
+    train_to(qtbot, window, 20)
+    path = tmp_path / "closing.opg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(path), "Session with its run (*.opg)"))
+    dialogs.answer = QMessageBox.StandardButton.Save
+    assert window.close()
+    assert "unsaved changes" in dialogs.questions[-1]
+    assert path.exists() and not window.worker.is_alive()
+    from core.train.session import load_session
+
+    assert load_session(path).trainer().step == 20
+
+
+def test_the_metrics_export_and_the_landscape_copy_come_from_hand_overs(qtbot, window,
+                                                                       tmp_path, monkeypatch):
+    train_to(qtbot, window, 40)
+    out = tmp_path / "m.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.files.export_metrics()
+    qtbot.waitUntil(lambda: out.exists(), timeout=10_000)
+    assert len(out.read_text().splitlines()) == 41  # a header and one row per step
+    copy = window.session.trainer_copy()  # what the loss landscape computes on
+    state = run_state(qtbot, window)
+    assert copy.step == 40
+    np.testing.assert_array_equal(copy.network.params, state.arrays["params"])
+    copy.run(5)  # the copy is independent: the run itself stays where it is
+    assert run_state(qtbot, window).step == 40
