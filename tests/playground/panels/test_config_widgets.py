@@ -74,3 +74,40 @@ def test_switching_optimizer_mid_run_keeps_the_run_and_its_weights(qtbot, window
     assert name == "rmsprop" and step_count == step
     assert (now == weights).all()
     assert set(opt.hyper) == {"lr", "rho", "eps"}
+
+
+def test_a_refused_edit_is_flagged_at_its_panel_and_cleared_by_a_good_one(qtbot, window):
+    net, training = window.panels["network"], window.panels["training"]
+    net.batch_norm.setChecked(True)
+    qtbot.waitUntil(lambda: engine_config(window).network.batch_norm, timeout=5_000)
+    before = engine_config(window)
+    training.batch_size.setValue(1)  # batch norm needs two examples per batch
+    assert engine_config(window) is before
+    assert training.message.isVisibleTo(training)
+    assert "batch size of at least 2" in training.message.text()
+    assert "Not applied" in window.statusBar().currentMessage()
+    assert window.docks["training"].isVisible()
+    training.batch_size.setValue(2)
+    assert engine_config(window).training.batch_size == 2
+    assert not training.message.isVisibleTo(training)
+
+
+def test_a_new_file_shows_every_panel_and_a_new_seed_only_the_training_panel(qtbot, window,
+                                                                             tmp_path):
+    import json
+
+    from core.train.config import SessionConfig, config_to_dict
+
+    cfg = config_to_dict(SessionConfig())
+    cfg["network"].update(hidden=[5, 6], activation="relu")
+    cfg["training"].update(batch_size=17, seed=123)
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(cfg))
+    assert window.files.open_path(path)
+    net, training = window.panels["network"], window.panels["training"]
+    assert net.value()["hidden"] == [5, 6] and net.value()["activation"] == "relu"
+    assert (training.batch_size.value(), training.seed.value()) == (17, 123)
+    first_row = net.table.cellWidget(0, 0)
+    window.controls.new_seed.trigger()
+    assert training.seed.value() == engine_config(window).training.seed != 123
+    assert net.table.cellWidget(0, 0) is first_row  # the network panel was left alone

@@ -66,3 +66,14 @@ def test_gradient_plot_has_one_curve_per_layer_equal_to_snapshot(qtbot, window):
         np.testing.assert_array_equal(x, snap.steps)
         np.testing.assert_array_equal(y, snap.grad_norms[:, i])
     assert [grad.legend.items[i][1].text for i in range(4)] == ["h1", "h2", "h3", "out"]
+
+
+def test_pins_are_numbered_and_labelled_with_the_run(qtbot, window):
+    train_to(qtbot, window, 30)
+    window.controls.pin.trigger()
+    window.controls.pin.trigger()
+    labels = [label for label, _ in window.views.loss.ghosts]
+    assert labels == ["#1 adam lr 0.01, tanh, xavier_uniform @30",
+                      "#2 adam lr 0.01, tanh, xavier_uniform @30"]
+    window.controls.clear_pins.trigger()
+    assert window.views.loss.ghosts == []
