@@ -1,7 +1,8 @@
 """Optimizer panel: the optimizer and its hyper-parameters (formula in each tooltip).
 
 Hyper-parameter edits apply live to the running optimizer (its state is kept);
-choosing another optimizer starts a fresh run.
+choosing another optimizer goes on with the same weights and a fresh optimizer
+state (no reset either).
 """
 
 from __future__ import annotations
