@@ -5,39 +5,34 @@
     .venv/bin/python benchmarks/gui_responsiveness.py --seconds 20 --json out.json
     .venv/bin/python benchmarks/gui_responsiveness.py --no-window   the worker alone
 
-Runs offscreen (QT_QPA_PLATFORM=offscreen). The real main window is built as
-``python main.py`` builds it (``playground.app.entry.create_main_window``, with a
-throw-away settings folder), workload (a) is opened through the File menu's code
-path (``window.files.open_path`` on a JSON session: 2-8-8-8-1 tanh, batch 32,
-Adam, MSE, regression_2d, ``eval_every`` 10 as the app runs it, a run length of
-10^9 steps so Play never stops on its own), and the toolbar's Play action (what
-Space triggers) starts and pauses it.
+Runs offscreen. The real main window is built as ``python main.py`` builds it
+(``playground.app.entry.create_main_window``, throw-away settings), workload (a)
+is opened through the File menu's code path (``window.files.open_path`` on a
+JSON session: 2-8-8-8-1 tanh, batch 32, Adam, MSE, regression_2d, ``eval_every``
+10 as the app runs it, a run length of 10^9 steps so Play never stops on its
+own), and the toolbar's Play action (what Space triggers) starts and pauses it.
 
-The measurement alternates, ``--segments`` times: the app trains with its
-window for ``--seconds / --segments`` (after a short ramp-up), then is paused
-while a headless ``Trainer`` of the same config trains in this same process for
-``--headless-seconds``. Pairing each GUI segment with a headless one right
-after it keeps the ratio honest on a machine whose speed drifts. Measured:
+The measurement alternates, ``--segments`` times: the app trains with its window
+for ``--seconds / --segments`` (after a short ramp-up), then is paused while a
+headless ``Trainer`` of the same config trains in this process for
+``--headless-seconds``; pairing each GUI segment with a headless one right after
+it keeps the ratio honest on a machine whose speed drifts. Measured:
 
-- event-loop lag: lateness of a 10 ms QTimer (Qt.PreciseTimer) in the GUI thread,
-  i.e. (time between two firings) - 10 ms, over all GUI segments; p50 / p99 /
-  max. Target p99 < 50 ms.
+- event-loop lag: lateness of a 10 ms QTimer (Qt.PreciseTimer) in the GUI thread
+  ((time between two firings) - 10 ms) over all GUI segments; p50 / p99 / max.
 - plot refresh rate: frames painted per second. A frame counts when the window
-  drew it (the session's slot handled a ``frame_ready`` Frame of the current run:
-  a probe connected after that slot sees it) AND the loss plot's viewport then
-  received a Paint event before the next frame arrived, i.e. the new curve
-  reached the screen. Paints per second of each of the four live plots are
-  reported too (the histograms redraw at most 10 times a second by design, the
-  decision boundary when its grid is recomputed, ~4 times a second). Target
-  >= 20 per second.
-- training throughput with the GUI attached (steps between the first and the
-  last frame of a segment, per second) against the headless run right after it;
-  the median of the segments' ratios. Target >= 70 %.
+  handled a ``frame_ready`` Frame of the current run (a probe connected after the
+  window's slot sees it) AND the loss plot's viewport then received a Paint event
+  before the next frame arrived. Paints per second of each of the four live plots
+  are reported too (the histograms redraw at most 10 times a second by design,
+  the decision boundary when its grid is recomputed, ~4 times a second).
+- training throughput with the GUI attached (steps between the first and the last
+  frame of a segment, per second) against the headless run right after it; the
+  median of the segments' ratios.
+The targets are in TARGETS.
 
-``--tab NAME`` brings another tab of the window to the front while measuring
-(e.g. "Compare"): the live plots are then hidden, so none is painted, and the
-throughput shows what hidden plots cost.
-
+``--tab NAME`` brings another tab to the front while measuring (e.g. "Compare"):
+the live plots are then hidden, and the throughput shows what hidden plots cost.
 ``--no-window`` drives a bare ``playground.session.worker.TrainingWorker`` and
 acknowledges each frame as it arrives (a GUI that draws instantly): the worker's
 own share of the cost.
@@ -77,9 +72,7 @@ def workload_config(eval_every: int) -> dict:
     return cfg
 
 
-# ---------------------------------------------------------------------------------------
-# The app: the only code that knows its API
-# ---------------------------------------------------------------------------------------
+# -- The app: the only code that knows its API -----------------------------------------
 
 def build_window(settings_dir: Path):
     """The main window as ``python main.py`` builds it, with throw-away settings."""
@@ -126,9 +119,7 @@ def live_viewports(window) -> dict:
             "hists": v.hists.viewport(), "boundary": v.boundary.viewport()}
 
 
-# ---------------------------------------------------------------------------------------
-# Probes
-# ---------------------------------------------------------------------------------------
+# -- Probes ----------------------------------------------------------------------------
 
 class LagProbe:
     """A TICK_MS precise timer in the GUI thread; records how late each firing is."""
@@ -200,9 +191,7 @@ class PaintProbe(QObject):
         return False
 
 
-# ---------------------------------------------------------------------------------------
-# Measurements
-# ---------------------------------------------------------------------------------------
+# -- Measurements ----------------------------------------------------------------------
 
 class Headless:
     """Trainer.run of the config in this process, continued segment after segment."""
@@ -233,10 +222,8 @@ def painted_frames(frames: list[tuple[float, int]], paints: list[float], end: fl
         return 0
     t = np.array([f[0] for f in frames] + [end])
     p = np.sort(np.array(paints, dtype=float))
-    nxt = np.searchsorted(p, t[:-1])  # the first paint at or after each frame
-    first = np.full(nxt.size, np.inf)
-    has = nxt < p.size
-    first[has] = p[nxt[has]]
+    # The first paint at or after each frame (inf: none).
+    first = np.append(p, np.inf)[np.searchsorted(p, t[:-1])]
     return int(np.sum(first < t[1:]))
 
 
@@ -305,7 +292,7 @@ def print_report(r: dict) -> None:
         print(f"  worker reported: {msg}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=10.0,
                    help="training time measured with the GUI, all segments together")
@@ -319,52 +306,55 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--eval-every", type=int, default=10,
                    help="training.eval_every of the run (default 10, as the app runs it)")
     p.add_argument("--json", default=None, help="write the results to this JSON file")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
 
-    from core.train.config import parse_config
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    tmp = Path(tempfile.mkdtemp(prefix="opg-gui-bench-"))
-    cfg = workload_config(args.eval_every)
-    config = parse_config(cfg)
-    print("kernel warm-up and a first headless second...", flush=True)
-    headless = Headless(config)
-    headless.rate(1.0)
+def bare_worker(config):
+    """--no-window: (worker, frame probe, play(on), mode) of a bare TrainingWorker."""
+    from core.train.trainer import Trainer
+    from playground.session.run_info import describe_run
+    from playground.session.worker import TrainingWorker
 
-    window = paints = None
-    if args.no_window:
-        from core.train.trainer import Trainer
-        from playground.session.run_info import describe_run
-        from playground.session.worker import TrainingWorker
+    worker = TrainingWorker()
+    worker.start()
+    frames = FrameProbe(worker, ack=True)
+    trainer = Trainer(config)
+    worker.set_trainer(trainer, 1, describe_run(trainer, 1, config).view_spec)
 
-        worker = TrainingWorker()
-        worker.start()
-        frames = FrameProbe(worker, ack=True)
-        trainer = Trainer(config)
-        worker.set_trainer(trainer, 1, describe_run(trainer, 1, config).view_spec)
+    def play(on: bool) -> None:
+        worker.play() if on else worker.pause()
+    return worker, frames, play, "bare TrainingWorker, frames acked by the probe"
 
-        def play(on: bool) -> None:
-            worker.play() if on else worker.pause()
-        mode = "bare TrainingWorker, frames acked by the probe"
-    else:
-        window = build_window(tmp / "settings")
-        window.show()
-        worker = window.worker
-        path = tmp / "workload_a.json"
-        path.write_text(json.dumps(cfg, indent=2))
-        pump(0.5)  # let the window settle (and its kernel warm-up finish)
-        open_session(app, window, path)
-        frames = FrameProbe(worker, current_run=lambda: window.session.run_id)
-        paints = PaintProbe(live_viewports(window))
-        if args.tab:
-            show_tab(window, args.tab)
 
-        def play(on: bool) -> None:
-            set_playing(window, on)
-        mode = "app main window, File > Open, Play/Pause"
-        if args.tab:
-            mode += f", tab {args.tab!r} in front"
+def app_window(app, tmp: Path, cfg: dict, tab: str | None):
+    """(window, frame probe, paint probe, play(on), mode) of the app's main window with
+    workload (a) opened through the File menu's code path."""
+    window = build_window(tmp / "settings")
+    window.show()
+    path = tmp / "workload_a.json"
+    path.write_text(json.dumps(cfg, indent=2))
+    pump(0.5)  # let the window settle (and its kernel warm-up finish)
+    open_session(app, window, path)
+    frames = FrameProbe(window.worker, current_run=lambda: window.session.run_id)
+    paints = PaintProbe(live_viewports(window))
+    if tab:
+        show_tab(window, tab)
 
+    def play(on: bool) -> None:
+        set_playing(window, on)
+    mode = "app main window, File > Open, Play/Pause"
+    if tab:
+        mode += f", tab {tab!r} in front"
+    return window, frames, paints, play, mode
+
+
+def record(on: bool, *probes) -> None:
+    for probe in filter(None, probes):
+        probe.recording = on
+
+
+def measure(args, frames, paints, play, headless: Headless) -> tuple[LagProbe, list[dict]]:
+    """GUI segments, each followed by a headless one."""
     lag = LagProbe()
     play(True)
     pump(1.0)  # ramp-up: the worker sizes its chunks from the first ones
@@ -374,22 +364,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"segment {i + 1}/{args.segments}...", flush=True)
         play(True)
         pump(RAMP_SECONDS)
-        frames.recording = True
-        if paints is not None:
-            paints.recording = True
+        record(True, frames, paints)
         lag.start()
         start = time.perf_counter()
         pump(per_segment)
         end = time.perf_counter()
         lag.stop()
-        frames.recording = False
-        if paints is not None:
-            paints.recording = False
+        record(False, frames, paints)
         play(False)
         pump(0.2)  # the pause lands, its frame is drawn
         rate = headless.rate(args.headless_seconds)
         segments.append(segment_result(frames, paints, start, end, rate))
+    return lag, segments
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from core.train.config import parse_config
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    tmp = Path(tempfile.mkdtemp(prefix="opg-gui-bench-"))
+    cfg = workload_config(args.eval_every)
+    config = parse_config(cfg)
+    print("kernel warm-up and a first headless second...", flush=True)
+    headless = Headless(config)
+    headless.rate(1.0)
+    window = paints = None
+    if args.no_window:
+        worker, frames, play, mode = bare_worker(config)
+    else:
+        window, frames, paints, play, mode = app_window(app, tmp, cfg, args.tab)
+    lag, segments = measure(args, frames, paints, play, headless)
     if window is not None:
         window.session.document.dirty = False  # no "save changes?" prompt
         window.close()

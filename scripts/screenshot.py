@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from core.train.status import RunStatus
     from playground.app import kernels, settings
     from playground.app.main_window import MainWindow
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     session = window.session
     session.play(until=args.steps)
     if not _wait(app, lambda: session.step >= args.steps or
-                 (session.snapshot is not None and session.snapshot.status != "running"
+                 (session.snapshot is not None and session.snapshot.status != RunStatus.RUNNING
                   and session.step > 0 and not session.playing), 300):
         print("error: training did not reach the step count", file=sys.stderr)
         return 1

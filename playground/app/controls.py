@@ -64,6 +64,18 @@ class RunControls(QToolBar):
         self.show_counts(0, 0)
         self.show_rate(0.0)
 
+    def set_run(self, info) -> None:
+        """Slot for a new run (a RunInfo): its counts, paused."""
+        self.show_counts(info.step, info.epoch)
+        self.show_rate(0.0)
+        self.show_playing(False)
+
+    def show_frame(self, frame) -> None:
+        """Slot for each frame of the current run (playground.session.worker.Frame)."""
+        self.show_playing(frame.playing)
+        self.show_counts(frame.snapshot.step, frame.snapshot.epoch)
+        self.show_rate(frame.steps_per_sec)
+
     def show_playing(self, playing: bool) -> None:
         if self.play.text() == ("Pause" if playing else "Play"):
             return  # unchanged: setting it again would still relay out the toolbar

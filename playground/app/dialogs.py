@@ -47,3 +47,19 @@ def confirm_data_outside(parent: QWidget | None, csv: str) -> bool:
         "the session file. Read that file only if you trust the session.",
         Btn.Yes | Btn.No, Btn.No)
     return answer == Btn.Yes
+
+
+class WindowPrompts:
+    """The session's ``Prompts`` (playground.session.controller), asked over ``parent``."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self.parent = parent
+
+    def error(self, title: str, text: str) -> None:
+        show_error(self.parent, title, text)
+
+    def confirm_reset(self, what: str, step: int) -> bool:
+        return confirm_reset(self.parent, what, step)
+
+    def confirm_data_outside(self, csv: str) -> bool:
+        return confirm_data_outside(self.parent, csv)

@@ -1,5 +1,12 @@
 """File menu behaviour: New, Open, Save, Save As, recent files, presets, drag and
-drop, export; and the prompt before unsaved changes are thrown away."""
+drop, export; and the prompt before unsaved changes are thrown away.
+
+Saving and the metrics export need the run's exact state, which the training
+worker hands over: they finish when it arrives, and the GUI never waits for
+it -- except when the session is about to be replaced or the window closed
+after "Save", which must not happen before the file is written (a local
+event loop keeps the window painting meanwhile).
+"""
 
 from __future__ import annotations
 
@@ -85,7 +92,7 @@ class FileController(QObject):
             return True
         answer = dialogs.ask_save_changes(self.window, doc.title)
         if answer == "save":
-            return self.save()
+            return self.save(wait=True)
         return answer == "discard"
 
     # -- actions ---------------------------------------------------------------------
@@ -135,31 +142,41 @@ class FileController(QObject):
             self.refresh_recent()
         return ok
 
-    def save(self) -> bool:
+    def save(self, *, wait: bool = False) -> bool:
+        """Save to the session's file (Save As if it has none). True if the save started
+        (with ``wait``: if the file was written)."""
         path = self.session.document.path
         if path is None:
-            return self.save_as()
-        return self._save(path)
+            return self.save_as(wait=wait)
+        return self._save(path, wait=wait)
 
-    def save_as(self) -> bool:
+    def save_as(self, *, wait: bool = False) -> bool:
         doc = self.session.document
         start = str(doc.path) if doc.path else doc.config.title.replace("/", "-") + ".opg"
         path, selected = QFileDialog.getSaveFileName(self.window, "Save the session as", start,
                                                      files.SAVE_FILTERS)
         if not path:
             return False
-        return self._save(files.with_suffix_for_filter(path, selected or ""))
+        return self._save(files.with_suffix_for_filter(path, selected or ""), wait=wait)
 
-    def _save(self, path: Path) -> bool:
+    def _save(self, path: Path, *, wait: bool) -> bool:
         try:
-            self.session.save(path)
-        except (SessionError, OSError, TimeoutError, RuntimeError) as err:
+            pending = self.session.save(path)
+        except RuntimeError as err:  # no worker to hand the run over
             dialogs.show_error(self.window, "Cannot save the session", str(err))
             return False
+        self.window.statusBar().showMessage(f"Saving {path.name}\u2026")
+        pending.finished.connect(lambda ok, error: self._saved(path, ok, error))
+        return pending.wait() if wait else True
+
+    def _saved(self, path: Path, ok: bool, error: str) -> None:
+        if not ok:
+            self.window.statusBar().clearMessage()
+            dialogs.show_error(self.window, "Cannot save the session", error)
+            return
         settings.add_recent_file(self.settings, path)
         self.refresh_recent()
         self.window.statusBar().showMessage(f"Saved {path}", 4000)
-        return True
 
     def export_plot(self, name: str, view) -> None:
         path, selected = QFileDialog.getSaveFileName(
@@ -181,12 +198,21 @@ class FileController(QObject):
                                               export.METRICS_FILTERS)
         if not path:
             return
+
+        def failed(message: str) -> None:
+            dialogs.show_error(self.window, "Export failed", message)
+
+        def write(snap) -> None:
+            try:
+                if snap is None:
+                    raise ValueError("there is no run to export")
+                written = export.export_metrics(snap, path)
+            except (OSError, ValueError, SessionError) as err:
+                failed(str(err))
+                return
+            self.window.statusBar().showMessage(f"Exported the metrics to {written}", 4000)
+
         try:
-            snap = self.session.current_snapshot()
-            if snap is None:
-                raise ValueError("there is no run to export")
-            written = export.export_metrics(snap, path)
-        except (OSError, ValueError, SessionError, TimeoutError, RuntimeError) as err:
-            dialogs.show_error(self.window, "Export failed", str(err))
-            return
-        self.window.statusBar().showMessage(f"Exported the metrics to {written}", 4000)
+            self.session.request_snapshot(write, failed)  # exactly the current state
+        except RuntimeError as err:
+            failed(str(err))

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
-from playground.app import files, kernels, settings
+from playground.app import dialogs, files, kernels, settings, wiring
 from playground.app.controls import RunControls
 from playground.app.file_controller import FileController
 from playground.app.status import StatusBar
@@ -68,8 +68,8 @@ class MainWindow(QMainWindow):
                            controls=self.controls, status=self.status)
         self._build_centre()
         self.docks = self._build_docks()
-        self.session = SessionController(self, self.views)
-        self.session.changed.connect(self._update_title)
+        self.session = SessionController(dialogs.WindowPrompts(self), self)
+        self._paint_gate = wiring.connect(self, self.session, self.views)
         self.files = FileController(self, self.session, self.settings)
         self._add_lab_tabs()
         self._build_menus()
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         c.step.triggered.connect(s.single_step)
         c.reset.triggered.connect(s.reset)
         c.new_seed.triggered.connect(s.reset_new_seed)
-        c.pin.triggered.connect(s.pin)
+        c.pin.triggered.connect(lambda: self.views.loss.pin(s.pin_label()))
         c.clear_pins.triggered.connect(self.views.loss.clear_pins)
 
     def _show_shortcuts(self) -> None:
@@ -219,10 +219,18 @@ class MainWindow(QMainWindow):
                           "See why deep networks are hard to train and what each remedy "
                           "does.\nFollows the lecture \u201cAdvanced optimization\u201d.")
 
-    def _update_title(self) -> None:
+    def update_title(self, *_args) -> None:
+        """Slot for the document's title and dirty flag."""
         doc = self.session.document
         self.setWindowTitle(f"{doc.title}[*] \u2014 Optimizer Playground")
         self.setWindowModified(doc.dirty)
+
+    def show_panel(self, section: str) -> None:
+        """Bring the dock of ``section``'s panel to the front (e.g. to show an error)."""
+        dock = self.docks.get(section)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
 
     # -- settings --------------------------------------------------------------------
     def _restore_layout(self) -> None:

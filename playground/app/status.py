@@ -7,20 +7,21 @@ import time
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from core.train.status import RunStatus
 from core.train.trainer import Snapshot
 
 TEXT_INTERVAL = 0.25  # while training, the loss figures change at most 4 times a second
-STATE_STYLE = {"diverged": "color: #b71c1c; font-weight: bold;",
-               "early_stopped": "color: #1b5e20; font-weight: bold;"}
+STATE_STYLE = {RunStatus.DIVERGED: "color: #b71c1c; font-weight: bold;",
+               RunStatus.EARLY_STOPPED: "color: #1b5e20; font-weight: bold;"}
 
 
 def describe_state(snap: Snapshot | None, playing: bool, limit_reached: bool = False) -> str:
     if snap is None:
         return "no run"
-    if snap.status == "diverged":
+    if snap.status == RunStatus.DIVERGED:
         # The message says which rule fired (non-finite, or the loss exploded).
         return snap.message or f"diverged at step {snap.stop_step}"
-    if snap.status == "early_stopped":
+    if snap.status == RunStatus.EARLY_STOPPED:
         return f"early-stopped at step {snap.stop_step} (best at step {snap.best_step})"
     if playing:
         return "training"
@@ -44,7 +45,11 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.kernels)
         self._shown_at = 0.0
 
-    def show_frame(self, snap: Snapshot, playing: bool, limit_reached: bool) -> None:
+    def show_frame(self, frame) -> None:
+        """Slot for each frame of the current run (playground.session.worker.Frame)."""
+        self.show_state(frame.snapshot, frame.playing, frame.limit_reached)
+
+    def show_state(self, snap: Snapshot, playing: bool, limit_reached: bool) -> None:
         # Numbers changing 20 times a second cannot be read, and each change of
         # a label's text costs a relayout and a repaint of the status bar.
         now = time.perf_counter()

@@ -1,6 +1,6 @@
 """Compare runs: variants of the current session trained side by side.
 
-The variants come from ``core.train.variants``.
+The variants (their configs and labels) come from ``core.train.variants``.
 
 ``CompareRunner`` trains the variants round-robin in one background thread, in
 short chunks so the curves grow together, and publishes their loss histories a
@@ -25,6 +25,7 @@ from core.train.variants import KINDS, LECTURE_OPTIMIZERS, variants  # noqa: F40
 CHUNK = 25
 PUBLISH_EVERY = 0.1
 
+
 @dataclass(frozen=True)
 class Curve:
     label: str
@@ -37,6 +38,8 @@ class Curve:
 class CompareRunner(QObject):
     """Trains variants in a background thread; ``progress`` carries a tuple of Curves."""
 
+    started = Signal(list)  # the variants' labels
+    refused = Signal(str)  # why the variants could not be built
     progress = Signal(object)
     done = Signal()
     failed = Signal(str)
@@ -48,6 +51,17 @@ class CompareRunner(QObject):
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def start_variants(self, config: SessionConfig, kind: str, names: list[str],
+                       n_steps: int, raw: datasets.Dataset | None = None) -> None:
+        """Train the ``kind`` variants of ``config`` (``core.train.variants``)."""
+        try:
+            runs = variants(config, kind, names)
+        except ValueError as err:
+            self.refused.emit(f"Cannot compare: {err}")
+            return
+        self.started.emit([label for label, _ in runs])
+        self.start(runs, n_steps, raw=raw)
 
     def start(self, runs: list[tuple[str, SessionConfig]], n_steps: int,
               raw: datasets.Dataset | None = None) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.optim import optimizers
+from core.train.status import RunStatus
 from playground.compare.runner import KINDS, LECTURE_OPTIMIZERS, Curve
 from playground.panels.widgets import int_box
 from playground.plots import style
@@ -34,6 +35,25 @@ class CompareView(QWidget):
         style.apply()
         super().__init__(parent)
         lay = QHBoxLayout(self)
+        lay.addWidget(self._build_side())
+        self.widget = style.new_plot("Training loss by variant", left="loss", bottom="step",
+                                     grid=True)
+        self.plot = self.widget.getPlotItem()
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.plot.setLogMode(y=True)
+        self.legend = self.plot.addLegend(offset=(-8, 8), **style.LEGEND)
+        lay.addWidget(self.widget, 1)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self._notes: list[str] = []  # diverged / failed variants, kept for the end
+
+        self.kind.currentIndexChanged.connect(self.choices.setCurrentIndex)
+        self.run_button.clicked.connect(self._run)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+
+    def _build_side(self) -> QWidget:
+        """What to compare, how long, the buttons and the status line."""
         side = QVBoxLayout()
         form = QFormLayout()
         self.kind = QComboBox()
@@ -44,6 +64,26 @@ class CompareView(QWidget):
         self.steps.setValue(1000)
         form.addRow("Steps each", self.steps)
         side.addLayout(form)
+        side.addWidget(self._build_choices(), 1)
+        self.run_button = QPushButton("\u25b6 Run comparison")
+        self.stop_button = QPushButton("\u25a0 Stop")
+        self.stop_button.setEnabled(False)
+        self.log_box = QCheckBox("log scale")
+        self.log_box.setChecked(True)
+        side.addWidget(self.log_box)
+        side.addWidget(self.run_button)
+        side.addWidget(self.stop_button)
+        self.status = QLabel("Trains each variant of the current session from the same "
+                             "seed.")
+        self.status.setWordWrap(True)
+        side.addWidget(self.status)
+        box = QWidget()
+        box.setLayout(side)
+        box.setFixedWidth(240)
+        return box
+
+    def _build_choices(self) -> QStackedWidget:
+        """Per kind: the optimizers to tick, or a sentence saying what is compared."""
         self.choices = QStackedWidget()
         self.optimizer_list = QListWidget()
         for name in optimizers.OPTIMIZERS.names():
@@ -61,38 +101,7 @@ class CompareView(QWidget):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignTop)
             self.choices.addWidget(label)
-        side.addWidget(self.choices, 1)
-        self.run_button = QPushButton("\u25b6 Run comparison")
-        self.stop_button = QPushButton("\u25a0 Stop")
-        self.stop_button.setEnabled(False)
-        self.log_box = QCheckBox("log scale")
-        self.log_box.setChecked(True)
-        side.addWidget(self.log_box)
-        side.addWidget(self.run_button)
-        side.addWidget(self.stop_button)
-        self.status = QLabel("Trains each variant of the current session from the same "
-                             "seed.")
-        self.status.setWordWrap(True)
-        side.addWidget(self.status)
-        box = QWidget()
-        box.setLayout(side)
-        box.setFixedWidth(240)
-        lay.addWidget(box)
-        self.widget = style.new_plot("Training loss by variant", left="loss", bottom="step",
-                                     grid=True)
-        self.plot = self.widget.getPlotItem()
-        self.plot.setDownsampling(auto=True, mode="peak")
-        self.plot.setClipToView(True)
-        self.plot.setLogMode(y=True)
-        self.legend = self.plot.addLegend(offset=(-8, 8), **style.LEGEND)
-        lay.addWidget(self.widget, 1)
-        self.curves: dict[str, pg.PlotDataItem] = {}
-        self._notes: list[str] = []  # diverged / failed variants, kept for the end
-
-        self.kind.currentIndexChanged.connect(self.choices.setCurrentIndex)
-        self.run_button.clicked.connect(self._run)
-        self.stop_button.clicked.connect(self.stop_requested)
-        self.log_box.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        return self.choices
 
     def export_item(self):
         return self.plot
@@ -143,10 +152,14 @@ class CompareView(QWidget):
             if item is None:
                 continue
             item.setData(c.steps, c.loss)
-            if c.status in ("diverged", "early_stopped", "error"):
+            if c.status in (RunStatus.DIVERGED, RunStatus.EARLY_STOPPED, "error"):
                 notes.append(f"{c.label}: {c.message or c.status}")
         if notes:
             self.status.setText("\n".join(notes))
+
+    def refuse(self, text: str) -> None:
+        """The comparison could not start: say why."""
+        self.status.setText(text)
 
     def finished(self, text: str = "Done.") -> None:
         self.run_button.setEnabled(True)

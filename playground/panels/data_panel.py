@@ -26,6 +26,7 @@ from playground.panels.base import SectionPanel
 from playground.panels.preprocess_preview import PreprocessPreview
 from playground.panels.widgets import SciSpinBox, float_box, int_box
 from playground.session.run_info import RunInfo
+from playground.signals import signals_blocked
 
 OPEN_CSV = "__open_csv__"
 CSV = "csv"
@@ -37,6 +38,23 @@ class DataPanel(SectionPanel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._build_form()
+        self.options_form = QFormLayout()
+        self.body.addLayout(self.options_form)
+        self._option_boxes: dict[str, QWidget] = {}
+        self._build_preprocessing()
+        self.body.addStretch(1)
+        self.dataset.currentIndexChanged.connect(self._dataset_changed)
+        self.label_column.editingFinished.connect(self._label_changed)
+        self.n_samples.valueChanged.connect(self.emit_edit)
+        self.noise.valueChanged.connect(self.emit_edit)
+        self.val_ratio.valueChanged.connect(self.emit_edit)
+        self.steps.currentRowChanged.connect(self._step_selected)
+        self.eps.valueChanged.connect(self._eps_changed)
+        self._csv_path: str | None = None
+        self._last_index = 0
+
+    def _build_form(self) -> None:
         form = QFormLayout()
         self.dataset = QComboBox()
         form.addRow("Data set", self.register(("name",), self.dataset))
@@ -54,16 +72,27 @@ class DataPanel(SectionPanel):
                                   "(early stopping needs > 0)")
         form.addRow("Validation ratio", self.register(("val_ratio",), self.val_ratio))
         self.body.addLayout(form)
-        self.options_form = QFormLayout()
-        self.body.addLayout(self.options_form)
-        self._option_boxes: dict[str, QWidget] = {}
 
+    def _build_preprocessing(self) -> None:
         group = QGroupBox("Preprocessing (fitted on the training split)")
         g = QVBoxLayout(group)
         self.steps = QListWidget()
         self.steps.setMaximumHeight(84)
         self.register(("preprocessing",), self.steps)
         g.addWidget(self.steps)
+        g.addLayout(self._step_buttons())
+        eps_row = QFormLayout()
+        self.eps = SciSpinBox(1e-12, 1.0, log_step=10.0)
+        self.eps.setToolTip("\u03b5 added to the covariance eigenvalues before the inverse "
+                            "square root (whitening only)")
+        eps_row.addRow("Whitening \u03b5", self.eps)
+        g.addLayout(eps_row)
+        self.preview = PreprocessPreview()
+        g.addWidget(self.preview)
+        self.body.addWidget(group)
+
+    def _step_buttons(self) -> QHBoxLayout:
+        """"+ Add step" (a menu of the preprocessors), move up / down, remove."""
         row = QHBoxLayout()
         self.add_step = QToolButton()
         self.add_step.setText("+ Add step")
@@ -85,27 +114,7 @@ class DataPanel(SectionPanel):
             b.clicked.connect(slot)
             row.addWidget(b)
         row.addStretch(1)
-        g.addLayout(row)
-        eps_row = QFormLayout()
-        self.eps = SciSpinBox(1e-12, 1.0, log_step=10.0)
-        self.eps.setToolTip("ε added to the covariance eigenvalues before the inverse "
-                            "square root (whitening only)")
-        eps_row.addRow("Whitening ε", self.eps)
-        g.addLayout(eps_row)
-        self.preview = PreprocessPreview()
-        g.addWidget(self.preview)
-        self.body.addWidget(group)
-        self.body.addStretch(1)
-
-        self.dataset.currentIndexChanged.connect(self._dataset_changed)
-        self.label_column.editingFinished.connect(self._label_changed)
-        self.n_samples.valueChanged.connect(self.emit_edit)
-        self.noise.valueChanged.connect(self.emit_edit)
-        self.val_ratio.valueChanged.connect(self.emit_edit)
-        self.steps.currentRowChanged.connect(self._step_selected)
-        self.eps.valueChanged.connect(self._eps_changed)
-        self._csv_path: str | None = None
-        self._last_index = 0
+        return row
 
     # -- data set -------------------------------------------------------------------
     def _fill_datasets(self, config: SessionConfig) -> None:
@@ -133,30 +142,27 @@ class DataPanel(SectionPanel):
             path, _ = QFileDialog.getOpenFileName(self, "Open a CSV data set", "",
                                                   "CSV files (*.csv *.csv.gz);;All files (*)")
             if not path:
-                self._loading = True
-                self.dataset.setCurrentIndex(self._last_index)
-                self._loading = False
+                with self.quiet():
+                    self.dataset.setCurrentIndex(self._last_index)
                 return
             self._csv_path = path
             self.label_column.clear()
-            self._loading = True
-            self.dataset.insertItem(0, f"CSV: {Path(path).name}", CSV)
-            self.dataset.setCurrentIndex(0)
-            self._loading = False
+            with self.quiet():
+                self.dataset.insertItem(0, f"CSV: {Path(path).name}", CSV)
+                self.dataset.setCurrentIndex(0)
         elif name != CSV:
             self._csv_path = None
             info = datasets.dataset_info(name)
-            self._loading = True
-            self.noise.setValue(info.default_noise)  # each toy has its own sensible noise
-            self._loading = False
+            with self.quiet():
+                self.noise.setValue(info.default_noise)  # each toy has its own sensible noise
         self._last_index = self.dataset.currentIndex()
         self._update_enabled(self.dataset.currentData())
         self._build_options(self.dataset.currentData(), {})
         self.emit_edit()
 
     def _label_changed(self) -> None:
-        if self.config is not None and (self.label_column.text().strip() or None) != \
-                self.config.data.label_column:
+        if self.label_column.isModified():  # typed in since it was last shown or sent
+            self.label_column.setModified(False)
             self.emit_edit()
 
     def _update_enabled(self, name: str) -> None:
@@ -200,12 +206,11 @@ class DataPanel(SectionPanel):
         return out
 
     def _set_steps(self, steps: list[dict], current: int = -1) -> None:
-        self.steps.blockSignals(True)
-        self.steps.clear()
-        for d in steps:
-            self.steps.addItem(self._step_item(d["name"], d.get("eps")))
-        self.steps.setCurrentRow(current)
-        self.steps.blockSignals(False)
+        with signals_blocked(self.steps):
+            self.steps.clear()
+            for d in steps:
+                self.steps.addItem(self._step_item(d["name"], d.get("eps")))
+            self.steps.setCurrentRow(current)
         self._step_selected(current)
 
     def _add_step(self, name: str) -> None:
@@ -236,9 +241,8 @@ class DataPanel(SectionPanel):
         steps = self._step_dicts()
         ok = 0 <= row < len(steps) and steps[row]["name"] in WHITENING
         self.eps.setEnabled(ok)
-        self.eps.blockSignals(True)
-        self.eps.setValue((steps[row]["eps"] if ok else None) or preprocessing.DEFAULT_EPS)
-        self.eps.blockSignals(False)
+        with signals_blocked(self.eps):
+            self.eps.setValue((steps[row]["eps"] if ok else None) or preprocessing.DEFAULT_EPS)
 
     def _eps_changed(self, value: float) -> None:
         row = self.steps.currentRow()
@@ -265,12 +269,12 @@ class DataPanel(SectionPanel):
         self._set_steps([{"name": s.name, "eps": s.eps} for s in d.preprocessing])
 
     def set_run(self, info: RunInfo) -> None:
+        """Slot for a new run: its data before and after preprocessing."""
         self.preview.set_run(info)
 
     def value(self) -> dict:
-        d = self.config.data.model_dump(mode="json")
         name = self.dataset.currentData()
-        d["name"] = name
+        d = {"name": name}
         d["csv_path"] = self._csv_path if name == CSV else None
         d["label_column"] = (self.label_column.text().strip() or None) if name == CSV else None
         d["n_samples"] = self.n_samples.value()

@@ -22,6 +22,7 @@ from core.train.config import SessionConfig
 from playground.panels.activation_preview import ActivationPreview
 from playground.panels.base import SectionPanel
 from playground.panels.widgets import SciSpinBox, int_box
+from playground.signals import signals_blocked
 
 MAX_LAYERS = 64
 MAX_WIDTH = 4096
@@ -46,7 +47,18 @@ class NetworkPanel(SectionPanel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Activation for all layers, with the h / h' thumbnail beside it.
+        self._build_activation()
+        self._build_table()
+        self._build_form()
+        self.body.addStretch(1)
+        self.activation.currentIndexChanged.connect(self._all_layers_activation)
+        self.initializer.currentIndexChanged.connect(self._initializer_changed)
+        self.init_sigma.valueChanged.connect(self.emit_edit)
+        self.batch_norm.toggled.connect(self.emit_edit)
+        self.loss.currentIndexChanged.connect(self.emit_edit)
+
+    def _build_activation(self) -> None:
+        """Activation for all layers, with the h / h' thumbnail beside it."""
         top = QHBoxLayout()
         col = QVBoxLayout()
         col.addWidget(QLabel("Activation (all layers)"))
@@ -59,7 +71,8 @@ class NetworkPanel(SectionPanel):
         top.addWidget(self.preview)
         self.body.addLayout(top)
 
-        # One row per hidden layer: width, activation, remove.
+    def _build_table(self) -> None:
+        """One row per hidden layer: width, activation, remove; and "+ Add layer"."""
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["width", "activation", ""])
         hdr = self.table.horizontalHeader()
@@ -81,6 +94,7 @@ class NetworkPanel(SectionPanel):
         buttons.addWidget(self.layer_count)
         self.body.addLayout(buttons)
 
+    def _build_form(self) -> None:
         form = QFormLayout()
         self.initializer = QComboBox()
         for name in initializers.INITIALIZERS.names():
@@ -90,24 +104,18 @@ class NetworkPanel(SectionPanel):
                                          Qt.ItemDataRole.ToolTipRole)
         form.addRow("Initializer", self.register(("initializer",), self.initializer))
         self.init_sigma = SciSpinBox(1e-6, 10.0, log_step=10 ** 0.25)
-        self.init_sigma.setToolTip("σ of the small random initializer N(0, σ²)")
-        form.addRow("σ (small random)", self.register(("init_sigma",), self.init_sigma))
+        self.init_sigma.setToolTip("\u03c3 of the small random initializer N(0, \u03c3\u00b2)")
+        form.addRow("\u03c3 (small random)", self.register(("init_sigma",), self.init_sigma))
         self.batch_norm = QCheckBox("Batch normalization (before each activation)")
         self.batch_norm.setToolTip("Normalizes each unit over the mini-batch, then scales by a "
-                                   "learnable γ and shifts by β; running averages at evaluation")
+                                   "learnable \u03b3 and shifts by \u03b2; running averages at "
+                                   "evaluation")
         form.addRow(self.register(("batch_norm",), self.batch_norm))
         self.loss = QComboBox()
         for name, label in LOSSES:
             self.loss.addItem(label, name)
         form.addRow("Loss", self.register(("loss",), self.loss))
         self.body.addLayout(form)
-        self.body.addStretch(1)
-
-        self.activation.currentIndexChanged.connect(self._all_layers_activation)
-        self.initializer.currentIndexChanged.connect(self._initializer_changed)
-        self.init_sigma.valueChanged.connect(self.emit_edit)
-        self.batch_norm.toggled.connect(self.emit_edit)
-        self.loss.currentIndexChanged.connect(self.emit_edit)
 
     # -- rows ---------------------------------------------------------------------------
     def _rows(self) -> list[tuple[int, str]]:
@@ -155,17 +163,16 @@ class NetworkPanel(SectionPanel):
 
     def _sync_all_combo(self) -> None:
         acts = {a for _, a in self._rows()}
-        self.activation.blockSignals(True)
-        if self.activation.findData(MIXED) >= 0:
-            self.activation.removeItem(self.activation.findData(MIXED))
-        if len(acts) == 1:
-            name = acts.pop()
-            self.activation.setCurrentIndex(self.activation.findData(name))
-            self.preview.show_activation(name)
-        elif acts:
-            self.activation.addItem("(different per layer)", MIXED)
-            self.activation.setCurrentIndex(self.activation.count() - 1)
-        self.activation.blockSignals(False)
+        with signals_blocked(self.activation):
+            if self.activation.findData(MIXED) >= 0:
+                self.activation.removeItem(self.activation.findData(MIXED))
+            if len(acts) == 1:
+                name = acts.pop()
+                self.activation.setCurrentIndex(self.activation.findData(name))
+                self.preview.show_activation(name)
+            elif acts:
+                self.activation.addItem("(different per layer)", MIXED)
+                self.activation.setCurrentIndex(self.activation.count() - 1)
 
     def _add_layer(self) -> None:
         rows = self._rows()
@@ -213,7 +220,7 @@ class NetworkPanel(SectionPanel):
         self.loss.setCurrentIndex(self.loss.findData(n.loss))
 
     def value(self) -> dict:
-        d = self.config.network.model_dump(mode="json")
+        d = {}
         rows = self._rows()
         acts = [a for _, a in rows]
         d["hidden"] = [w for w, _ in rows]

@@ -1,7 +1,8 @@
 """Optimizer panel: the optimizer and its hyper-parameters (formula in each tooltip).
 
 Hyper-parameter edits apply live to the running optimizer (its state is kept);
-choosing another optimizer starts a fresh run.
+choosing another optimizer goes on with the same weights and a fresh optimizer
+state (no reset either).
 """
 
 from __future__ import annotations
@@ -93,11 +94,8 @@ class OptimizerPanel(SectionPanel):
             return
         name = self.name.currentData()
         # A new optimizer starts from its own defaults (the old μ rarely suits it).
-        self._loading = True
-        try:
+        with self.quiet():
             self._build(name, {})
-        finally:
-            self._loading = False
         self.emit_edit()
 
     def _populate(self, config: SessionConfig) -> None:

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QWid
 from core.train.config import SessionConfig
 from playground.panels.base import SectionPanel
 from playground.panels.widgets import SciSpinBox, float_box, int_box
+from playground.session.edits import MAX_SEED
 
 SHUFFLE = [("epoch", "Reshuffle every epoch"), ("fixed", "One fixed order"),
            ("sorted", "Sorted by class (bad on purpose)")]
-MAX_SEED = 2**31 - 1  # QSpinBox is 32-bit; the config allows more
 
 
 class TrainingPanel(SectionPanel):
@@ -18,6 +18,22 @@ class TrainingPanel(SectionPanel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._build_basics()
+        self._build_curriculum()
+        self._build_early_stopping()
+        self._build_noise()
+        self.body.addStretch(1)
+        for box in (self.batch_size, self.steps, self.eval_every, self.seed, self.start_fraction,
+                    self.epochs_to_full, self.patience, self.min_delta, self.eta, self.gamma):
+            box.valueChanged.connect(self.emit_edit)
+        self.shuffle.currentIndexChanged.connect(self.emit_edit)
+        for check in (self.curriculum, self.early, self.noise):
+            check.toggled.connect(self.emit_edit)
+        self.restore_best.toggled.connect(self.emit_edit)
+        # Boxes showing a value beyond their 32-bit range, clamped (see value()).
+        self._clamped: set[str] = set()
+
+    def _build_basics(self) -> None:
         form = QFormLayout()
         self.batch_size = int_box(1, 100_000)
         self.batch_size.setToolTip("Examples per mini-batch (the last batch of an epoch may be "
@@ -39,9 +55,16 @@ class TrainingPanel(SectionPanel):
         form.addRow("Seed", self.register(("seed",), self.seed))
         self.body.addLayout(form)
 
-        self.curriculum = QGroupBox("Curriculum learning (easy examples first)")
-        self.curriculum.setCheckable(True)
-        f = QFormLayout(self.curriculum)
+    def _group(self, title: str, key: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        box.setCheckable(True)
+        self.register((key,), box)
+        self.body.addWidget(box)
+        return box, QFormLayout(box)
+
+    def _build_curriculum(self) -> None:
+        self.curriculum, f = self._group("Curriculum learning (easy examples first)",
+                                         "curriculum")
         self.start_fraction = float_box(0.01, 1.0, 0.05, decimals=2)
         self.start_fraction.setToolTip("Fraction of the (easiest) data used in the first epoch")
         f.addRow("Start fraction", self.register(("curriculum", "start_fraction"),
@@ -50,12 +73,9 @@ class TrainingPanel(SectionPanel):
         self.epochs_to_full.setToolTip("Epochs until all of the data is in use (linear pacing)")
         f.addRow("Epochs to full", self.register(("curriculum", "epochs_to_full"),
                                                  self.epochs_to_full))
-        self.register(("curriculum",), self.curriculum)
-        self.body.addWidget(self.curriculum)
 
-        self.early = QGroupBox("Early stopping (on the validation loss)")
-        self.early.setCheckable(True)
-        f = QFormLayout(self.early)
+    def _build_early_stopping(self) -> None:
+        self.early, f = self._group("Early stopping (on the validation loss)", "early_stopping")
         self.patience = int_box(1, 10_000)
         self.patience.setToolTip("Evaluations without improvement before the run stops")
         f.addRow("Patience", self.register(("early_stopping", "patience"), self.patience))
@@ -64,34 +84,23 @@ class TrainingPanel(SectionPanel):
         f.addRow("Min delta", self.register(("early_stopping", "min_delta"), self.min_delta))
         self.restore_best = QCheckBox("Restore the best weights")
         f.addRow(self.register(("early_stopping", "restore_best"), self.restore_best))
-        self.register(("early_stopping",), self.early)
-        self.body.addWidget(self.early)
 
-        self.noise = QGroupBox("Gradient noise  \u03c3\u00b2 = \u03b7 / (1 + t)^\u03b3")
-        self.noise.setCheckable(True)
+    def _build_noise(self) -> None:
+        self.noise, f = self._group("Gradient noise  \u03c3\u00b2 = \u03b7 / (1 + t)^\u03b3",
+                                    "grad_noise")
         self.noise.setToolTip("Annealed Gaussian noise added to every gradient "
                               "(Neelakantan et al. 2015)")
-        f = QFormLayout(self.noise)
         self.eta = SciSpinBox(1e-8, 100.0, log_step=10 ** 0.5)
         self.eta.setToolTip("\u03b7: initial noise variance")
         f.addRow("\u03b7", self.register(("grad_noise", "eta"), self.eta))
         self.gamma = float_box(0.0, 10.0, 0.05, decimals=3)
         self.gamma.setToolTip("\u03b3: decay exponent (0.55 in the paper)")
         f.addRow("\u03b3", self.register(("grad_noise", "gamma"), self.gamma))
-        self.register(("grad_noise",), self.noise)
-        self.body.addWidget(self.noise)
-        self.body.addStretch(1)
-
-        for box in (self.batch_size, self.steps, self.eval_every, self.seed, self.start_fraction,
-                    self.epochs_to_full, self.patience, self.min_delta, self.eta, self.gamma):
-            box.valueChanged.connect(self.emit_edit)
-        self.shuffle.currentIndexChanged.connect(self.emit_edit)
-        for check in (self.curriculum, self.early, self.noise):
-            check.toggled.connect(self.emit_edit)
-        self.restore_best.toggled.connect(self.emit_edit)
 
     def _populate(self, config: SessionConfig) -> None:
         t = config.training
+        self._clamped = {key for key, box in (("steps", self.steps), ("seed", self.seed))
+                         if getattr(t, key) > box.maximum()}
         self.batch_size.setValue(t.batch_size)
         self.shuffle.setCurrentIndex(self.shuffle.findData(t.shuffle))
         self.steps.setValue(min(t.steps, self.steps.maximum()))
@@ -109,25 +118,25 @@ class TrainingPanel(SectionPanel):
         self.gamma.setValue(t.grad_noise.gamma)
 
     def value(self) -> dict:
-        d = self.config.training.model_dump(mode="json")
-        d.update(batch_size=self.batch_size.value(), shuffle=self.shuffle.currentData(),
-                 steps=_unclamped(self.steps, self.config.training.steps),
-                 eval_every=self.eval_every.value(),
-                 seed=_unclamped(self.seed, self.config.training.seed))
-        d["curriculum"].update(enabled=self.curriculum.isChecked(),
-                               start_fraction=self.start_fraction.value(),
-                               epochs_to_full=self.epochs_to_full.value())
-        d["early_stopping"].update(enabled=self.early.isChecked(),
-                                   patience=self.patience.value(),
-                                   min_delta=self.min_delta.value(),
-                                   restore_best=self.restore_best.isChecked())
-        d["grad_noise"].update(enabled=self.noise.isChecked(), eta=self.eta.value(),
-                               gamma=self.gamma.value())
+        d = {"batch_size": self.batch_size.value(), "shuffle": self.shuffle.currentData(),
+             "steps": self.steps.value(), "eval_every": self.eval_every.value(),
+             "seed": self.seed.value(),
+             "curriculum": {"enabled": self.curriculum.isChecked(),
+                            "start_fraction": self.start_fraction.value(),
+                            "epochs_to_full": self.epochs_to_full.value()},
+             "early_stopping": {"enabled": self.early.isChecked(),
+                                "patience": self.patience.value(),
+                                "min_delta": self.min_delta.value(),
+                                "restore_best": self.restore_best.isChecked()},
+             "grad_noise": {"enabled": self.noise.isChecked(), "eta": self.eta.value(),
+                            "gamma": self.gamma.value()}}
+        # A value beyond a box's 32-bit range shows clamped: unless the user changed
+        # it, leave it out, so that the document keeps the true value.
+        for key, box in (("steps", self.steps), ("seed", self.seed)):
+            if key not in self._clamped:
+                continue
+            if box.value() == box.maximum():
+                del d[key]
+            else:  # edited: from now on the box holds the value
+                self._clamped.discard(key)
         return d
-
-
-def _unclamped(box, original: int) -> int:
-    """A value beyond the box's 32-bit range shows clamped; keep it unless edited."""
-    if original > box.maximum() and box.value() == box.maximum():
-        return original
-    return box.value()

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSlider, QSpinBox, QWidget
 
+from playground.signals import signals_blocked
+
 INVALID_STYLE = "border: 1px solid #d62728; background: #fdecea;"
 
 
@@ -122,16 +124,14 @@ class LogValueEdit(QWidget):
 
     def _sync_slider(self, v: float) -> None:
         pos = (math.log10(max(v, 10 ** self._lo)) - self._lo) * self.TICKS_PER_DECADE
-        self.slider.blockSignals(True)
-        self.slider.setValue(round(pos))
-        self.slider.blockSignals(False)
+        with signals_blocked(self.slider):
+            self.slider.setValue(round(pos))
 
     def _from_slider(self, pos: int) -> None:
         # Three significant digits: the slider picks a magnitude, the box refines it.
         v = float(f"{10 ** (self._lo + pos / self.TICKS_PER_DECADE):.3g}")
-        self.spin.blockSignals(True)
-        self.spin.setValue(v)
-        self.spin.blockSignals(False)
+        with signals_blocked(self.spin):
+            self.spin.setValue(v)
         if not self._silent:
             self.valueChanged.emit(self.spin.value())
 

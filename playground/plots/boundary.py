@@ -34,6 +34,10 @@ def class_lut(k: int) -> np.ndarray:
     return np.array([_pastel(style.class_color(i)) for i in range(k)], dtype=np.ubyte)
 
 
+def _shown(X: np.ndarray) -> int:
+    return min(MAX_POINTS, X.shape[0])
+
+
 class BoundaryPlot(pg.PlotWidget):
     title = "Decision boundary"
 
@@ -68,6 +72,7 @@ class BoundaryPlot(pg.PlotWidget):
         return self.plot
 
     def set_run(self, info: RunInfo) -> None:
+        """Slot for a new run: its data behind an empty prediction."""
         self.info = info
         self.image.clear()
         self.curve.setData([], [])
@@ -75,58 +80,70 @@ class BoundaryPlot(pg.PlotWidget):
         self.note.setText("")
         self._set_accuracy_mode(False)
         spec = info.view_spec
-        n_tr = min(MAX_POINTS, info.train_X.shape[0])
-        n_va = min(MAX_POINTS, info.val_X.shape[0])
         self.plot.setAspectLocked(spec is not None and spec.kind == "grid")
         if spec is None:
-            self.train_points.clear()
-            self.val_points.clear()
-            self.plot.setAspectLocked(False)
-            n = info.train_X.shape[1]
-            if info.task != "regression":
-                self._set_accuracy_mode(True)
-                self.plot.setTitle(f"Accuracy  \u2014 {n} inputs: no 2-D boundary to draw",
-                                   size="10pt")
-                self.plot.setLabel("bottom", "step")
-                self.plot.setLabel("left", "accuracy")
-                self.plot.enableAutoRange(x=True)
-                self.plot.setYRange(0.0, 1.0, padding=0.05)
-                self.plot.enableAutoRange(y=False)
-                return
-            self.legend.setVisible(False)
-            self.plot.setTitle(f"No 2-D view: the data has {n} inputs", size="10pt")
-            self.note.setText("The prediction is drawn for data with 1 or 2 inputs.")
-            self.note.setPos(0.5, 0.5)
-            self.plot.setRange(xRange=(0, 1), yRange=(0, 1))
+            self._set_no_view(info)
             return
-        if spec.kind == "curve":  # 1-D regression: targets vs input, fitted curve
-            self.plot.setTitle("Fitted curve" + LEGEND_TEXT, size="10pt")
-            self.train_points.setData(info.train_X[:n_tr, 0], info.train_y[:n_tr, 0],
-                                      brush=pg.mkBrush(style.PALETTE[0]))
-            self.val_points.setData(info.val_X[:n_va, 0], info.val_y[:n_va, 0],
-                                    brush=pg.mkBrush(style.PALETTE[1]))
-            self.plot.setLabel("bottom", info.feature_names[0])
-            self.plot.setLabel("left", "y")
+        if spec.kind == "curve":
+            self._set_curve(info)
         else:
-            classify = info.task != "regression"
-            self.plot.setTitle(("Decision boundary" if classify else "Fitted surface")
-                               + LEGEND_TEXT, size="10pt")
-            self.train_points.setData(info.train_X[:n_tr, 0], info.train_X[:n_tr, 1],
-                                      brush=self._brushes(info, info.train_y[:n_tr]))
-            self.val_points.setData(info.val_X[:n_va, 0], info.val_X[:n_va, 1],
-                                    brush=self._brushes(info, info.val_y[:n_va]))
-            self.plot.setLabel("bottom", info.feature_names[0])
-            self.plot.setLabel("left", info.feature_names[1])
-            if classify and info.n_classes > 2:  # two classes need no key; more do
-                for k, name in enumerate(info.class_names[:10]):
-                    sample = pg.ScatterPlotItem(brush=pg.mkBrush(style.class_color(k)),
-                                                pen=pg.mkPen("w"), size=8)
-                    self.legend.addItem(sample, name)
-            if classify:
-                self.setToolTip("classes: " + ", ".join(
-                    f"{k}: {n}" for k, n in enumerate(info.class_names[:10])))
+            self._set_grid(info)
         self.legend.setVisible(bool(self.legend.items))
         self.plot.autoRange()
+
+    def _set_no_view(self, info: RunInfo) -> None:
+        """More than 2 inputs: accuracy curves for a classifier, a note otherwise."""
+        self.train_points.clear()
+        self.val_points.clear()
+        self.plot.setAspectLocked(False)
+        n = info.train_X.shape[1]
+        if info.task != "regression":
+            self._set_accuracy_mode(True)
+            self.plot.setTitle(f"Accuracy  \u2014 {n} inputs: no 2-D boundary to draw",
+                               size="10pt")
+            self.plot.setLabel("bottom", "step")
+            self.plot.setLabel("left", "accuracy")
+            self.plot.enableAutoRange(x=True)
+            self.plot.setYRange(0.0, 1.0, padding=0.05)
+            self.plot.enableAutoRange(y=False)
+            return
+        self.legend.setVisible(False)
+        self.plot.setTitle(f"No 2-D view: the data has {n} inputs", size="10pt")
+        self.note.setText("The prediction is drawn for data with 1 or 2 inputs.")
+        self.note.setPos(0.5, 0.5)
+        self.plot.setRange(xRange=(0, 1), yRange=(0, 1))
+
+    def _set_curve(self, info: RunInfo) -> None:
+        """1-D regression: targets over the input, and (later) the fitted curve."""
+        n_tr, n_va = _shown(info.train_X), _shown(info.val_X)
+        self.plot.setTitle("Fitted curve" + LEGEND_TEXT, size="10pt")
+        self.train_points.setData(info.train_X[:n_tr, 0], info.train_y[:n_tr, 0],
+                                  brush=pg.mkBrush(style.PALETTE[0]))
+        self.val_points.setData(info.val_X[:n_va, 0], info.val_y[:n_va, 0],
+                                brush=pg.mkBrush(style.PALETTE[1]))
+        self.plot.setLabel("bottom", info.feature_names[0])
+        self.plot.setLabel("left", "y")
+
+    def _set_grid(self, info: RunInfo) -> None:
+        """2-D inputs: the points coloured by class (or target) over the heatmap."""
+        n_tr, n_va = _shown(info.train_X), _shown(info.val_X)
+        classify = info.task != "regression"
+        self.plot.setTitle(("Decision boundary" if classify else "Fitted surface")
+                           + LEGEND_TEXT, size="10pt")
+        self.train_points.setData(info.train_X[:n_tr, 0], info.train_X[:n_tr, 1],
+                                  brush=self._brushes(info, info.train_y[:n_tr]))
+        self.val_points.setData(info.val_X[:n_va, 0], info.val_X[:n_va, 1],
+                                brush=self._brushes(info, info.val_y[:n_va]))
+        self.plot.setLabel("bottom", info.feature_names[0])
+        self.plot.setLabel("left", info.feature_names[1])
+        if classify and info.n_classes > 2:  # two classes need no key; more do
+            for k, name in enumerate(info.class_names[:10]):
+                sample = pg.ScatterPlotItem(brush=pg.mkBrush(style.class_color(k)),
+                                            pen=pg.mkPen("w"), size=8)
+                self.legend.addItem(sample, name)
+        if classify:
+            self.setToolTip("classes: " + ", ".join(
+                f"{k}: {n}" for k, n in enumerate(info.class_names[:10])))
 
     def _set_accuracy_mode(self, on: bool) -> None:
         if on == self._accuracy_mode:
@@ -170,6 +187,7 @@ class BoundaryPlot(pg.PlotWidget):
         return [table[int(k)] for k in y]
 
     def set_view(self, view: View | None) -> None:
+        """Slot for a new network output on the run's grid or line."""
         info = self.info
         if view is None or info is None:
             return

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from core.train.status import RunStatus
 from core.train.trainer import Snapshot
 from playground.plots import style
 from playground.plots.live_range import LiveRange, bounds
@@ -56,6 +57,10 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
     def export_item(self):
         self.draw_pending()
         return self.ci
+
+    def set_run(self, info) -> None:
+        """Slot for a new run (a RunInfo): one curve per layer."""
+        self.set_layers(info.layer_names)
 
     def set_layers(self, names: tuple[str, ...]) -> None:
         """One curve per layer; rebuilt only when the architecture changes."""
@@ -109,7 +114,7 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
             self.bars.setOpts(x=np.arange(n), y0=base, height=logs - base,
                               brushes=self._bar_style[0], pens=self._bar_style[1])
             self.bars_range.update(y=(base, max(float(logs.max()), base + 1.0)))
-        if snap.status == "diverged" and snap.stop_step is not None:
+        if snap.status == RunStatus.DIVERGED and snap.stop_step is not None:
             self.stop_line.setPos(snap.stop_step)
             self.stop_line.show()
         else:

@@ -84,6 +84,10 @@ class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
         self._draw_pending()
         return self.ci
 
+    def set_run(self, info) -> None:
+        """Slot for a new run (a RunInfo): one histogram per layer."""
+        self.set_layers(info.hidden_names, info.layer_names)
+
     def set_layers(self, hidden: tuple[str, ...], layers: tuple[str, ...]) -> None:
         self.drop_pending()
         for p in (self.act_plot, self.grad_plot):

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from core.train.status import RunStatus
 from core.train.trainer import Snapshot
 from playground.plots import style
 from playground.plots.live_range import LiveRange, bounds, merge
@@ -81,6 +82,10 @@ class LossPlot(style.LivePlot, QWidget):
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
 
+    def set_run(self, info) -> None:
+        """Slot for a new run (a RunInfo): start empty."""
+        self.clear()
+
     def clear(self) -> None:
         """A new run: empty curves and markers (ghosts stay)."""
         for item in (self.train_curve, self.val_curve, self.best_marker):
@@ -118,9 +123,9 @@ class LossPlot(style.LivePlot, QWidget):
         if snap.status == self._status:
             return
         self._status = snap.status
-        if snap.status == "diverged":
+        if snap.status == RunStatus.DIVERGED:
             self._mark(snap.stop_step, style.DIVERGED, f"diverged at step {snap.stop_step}")
-        elif snap.status == "early_stopped":
+        elif snap.status == RunStatus.EARLY_STOPPED:
             self._mark(snap.stop_step, style.EARLY_STOP,
                        f"early-stopped at step {snap.stop_step}")
             hit = np.nonzero(snap.eval_steps == snap.best_step)[0]
@@ -140,11 +145,13 @@ class LossPlot(style.LivePlot, QWidget):
 
     # -- pinned runs ---------------------------------------------------------------------
     def pin(self, label: str) -> bool:
-        """Keep the current training curve as a labelled ghost; False if nothing to pin."""
+        """Keep the current training curve as a ghost labelled "#n ``label``"; False if
+        there is nothing to pin."""
         self.draw_pending()
         x, y = self.train_curve.xData, self.train_curve.yData
         if x is None or len(x) == 0:
             return False
+        label = f"#{len(self.ghosts) + 1} {label}"
         colour = style.GHOSTS[len(self.ghosts) % len(style.GHOSTS)]
         ghost = pg.PlotDataItem(np.array(x), np.array(y), name=label,
                                 pen=pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))

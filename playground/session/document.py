@@ -1,116 +1,85 @@
-"""The session being edited: its config, where it lives on disk, whether it changed.
+"""The session being edited, and the one owner of its config.
 
-Panels never touch the trainer. They propose a new section of the config; this
-module validates the proposal (errors keep the pydantic field path so a panel
-can flag the widget) and says whether it can apply live or needs a fresh run.
+Nothing else in the app keeps a copy of the config: panels and views are told
+of every change through ``config_changed`` (napari's model-events pattern) and
+render from what it carries; the worker is sent commands. The document also
+knows where the session lives on disk, whether it has unsaved changes, the
+data a session file carried, and writes the file from a state the worker
+handed over.
+
+``config_changed(config, sections, origin)``: the new config, the frozenset of
+sections that may differ (all four when a session is opened), and the section
+whose panel made the edit ("" for anything else: a file, a new seed, a refused
+edit going back) -- that panel shows the new values already.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from PySide6.QtCore import QObject, Signal
 
 from core.data import datasets
-from core.train.config import SessionConfig, config_to_dict
+from core.train.config import SessionConfig
+from core.train.session import save_session
+from playground.session.edits import SECTIONS, Edit, changed_sections, data_changed, validate
+from playground.session.handover import RunState
 
-# Settings the running trainer can take without a rebuild. Everything else
-# (architecture, data, initializer, seed, batching...) needs a fresh network.
-LIVE_FIELDS = {("training", "steps"), ("title",), ("description",)}
-
-SECTION_LABELS = {"network": "the network", "data": "the data",
-                  "optimizer": "the optimizer", "training": "the training settings"}
+ALL_SECTIONS = frozenset(SECTIONS)
 
 
-@dataclass(frozen=True)
-class FieldError:
-    loc: tuple[str, ...]  # e.g. ("network", "hidden") or () for the whole config
-    message: str
-
-
-@dataclass
-class Proposal:
-    """Outcome of validating an edited section."""
-
-    config: SessionConfig | None
-    errors: list[FieldError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.config is not None
-
-
-def validate(base: SessionConfig, section: str, value: dict) -> Proposal:
-    """``base`` with ``section`` replaced by ``value``, validated as a whole."""
-    doc = config_to_dict(base)
-    doc[section] = value
-    try:
-        return Proposal(SessionConfig.model_validate(doc))
-    except ValidationError as err:
-        errors = []
-        for e in err.errors():
-            loc = tuple(str(p) for p in e["loc"])
-            errors.append(FieldError(loc, e["msg"].removeprefix("Value error, ")))
-        return Proposal(None, errors)
-
-
-def _normalized(config: SessionConfig) -> dict:
-    """Config dict where equivalent spellings compare equal (activation str vs list,
-    hyper-parameters given or defaulted)."""
-    d = config_to_dict(config)
-    d["network"]["activation"] = config.network.activations()
-    d["optimizer"]["hyper"] = config.optimizer.resolved()
-    return d
-
-
-def needs_reset(old: SessionConfig, new: SessionConfig) -> bool:
-    """True if the trainer must be rebuilt to honour ``new``."""
-    a, b = _normalized(old), _normalized(new)
-    a["optimizer"] = b["optimizer"] = None  # switched or tuned live, same weights
-    for path in LIVE_FIELDS:
-        for d in (a, b):
-            node = d
-            for key in path[:-1]:
-                node = node[key]
-            node.pop(path[-1], None)
-    return a != b
-
-
-def optimizer_switched(old: SessionConfig, new: SessionConfig) -> bool:
-    """Another optimizer: the run goes on with the same weights and a fresh optimizer."""
-    return old.optimizer.name != new.optimizer.name
-
-
-def live_hyper_changes(old: SessionConfig, new: SessionConfig) -> dict[str, float]:
-    """Optimizer hyper-parameters that differ (same optimizer)."""
-    if old.optimizer.name != new.optimizer.name:
-        return {}
-    a, b = old.optimizer.resolved(), new.optimizer.resolved()
-    return {k: v for k, v in b.items() if a.get(k) != v}
-
-
-def data_changed(old: SessionConfig, new: SessionConfig) -> bool:
-    """The raw data (and thus a CSV embedded in a session file) no longer applies: its
-    source changed. The split and the preprocessing are applied to the raw data, so
-    changing those keeps it."""
-    a, b = old.data, new.data
-    return (a.name, a.csv_path, a.label_column) != (b.name, b.csv_path, b.label_column) or (
-        a.name != "csv" and config_to_dict(old)["data"] != config_to_dict(new)["data"])
-
-
-class SessionDocument:
+class SessionDocument(QObject):
     """Config + file path + dirty flag + the data a session file carried."""
 
-    def __init__(self, config: SessionConfig, path: Path | None = None,
-                 raw: datasets.Dataset | None = None, *, data_outside: bool = False) -> None:
-        self.config = config
-        self.path = path
-        self.raw = raw  # a CSV embedded in an .opg file; None means "regenerate"
-        self.dirty = False
+    config_changed = Signal(object, object, str)  # SessionConfig, frozenset[str], origin
+    dirty_changed = Signal(bool)
+    title_changed = Signal(str)
+
+    def __init__(self, config: SessionConfig | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._config = config if config is not None else SessionConfig()
+        self.path: Path | None = None
+        self.raw: datasets.Dataset | None = None  # a CSV embedded in an .opg file
+        self._dirty = False
+        self.saved_step = 0  # the run's step in the file last saved or opened
+        self.untrusted_csv: str | None = None
+
+    # -- state -----------------------------------------------------------------------
+    @property
+    def config(self) -> SessionConfig:
+        return self._config
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        if bool(value) != self._dirty:
+            self._dirty = bool(value)
+            self.dirty_changed.emit(self._dirty)
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else self._config.title
+
+    # -- opening -------------------------------------------------------------------------
+    def load(self, config: SessionConfig, path: Path | None = None,
+             raw: datasets.Dataset | None = None, *, data_outside: bool = False,
+             step: int = 0) -> None:
+        """Another session (a file, a preset): everything is new, nothing unsaved."""
+        self._config, self.path, self.raw = config, path, raw
         # The embedded CSV's path lies outside the file's folder and was never read:
         # reading it takes the user's consent (see needs_consent).
         self.untrusted_csv = config.data.csv_path if data_outside else None
+        self.saved_step = step
+        self.dirty = False
+        self.config_changed.emit(config, ALL_SECTIONS, "")
+        self.title_changed.emit(self.title)
 
     def needs_consent(self, config: SessionConfig, raw) -> str | None:
         """The CSV path ``config`` would make the app read for the first time although
@@ -120,12 +89,43 @@ class SessionDocument:
             return d.csv_path
         return None
 
-    @property
-    def title(self) -> str:
-        return self.path.name if self.path else self.config.title
+    def raw_for(self, config: SessionConfig) -> datasets.Dataset | None:
+        """The embedded data a run of ``config`` uses (None: load or generate it)."""
+        return None if data_changed(self._config, config) else self.raw
 
-    def replace(self, config: SessionConfig) -> None:
-        if self.raw is not None and data_changed(self.config, config):
+    # -- edits ---------------------------------------------------------------------------
+    def propose(self, section: str, value: dict) -> Edit:
+        """Judge a panel's ``value`` for ``section`` (see ``edits``); changes nothing."""
+        return validate(self._config, section, value)
+
+    def replace(self, config: SessionConfig, origin: str = "") -> None:
+        """Make ``config`` the session's config (a change the user made: dirty)."""
+        old = self._config
+        if config == old:
+            return
+        if self.raw is not None and data_changed(old, config):
             self.raw = None
-        self.config = config
+        self._config = config
         self.dirty = True
+        self.config_changed.emit(config, changed_sections(old, config), origin)
+        if self.path is None and old.title != config.title:
+            self.title_changed.emit(self.title)
+
+    def revert(self, section: str) -> None:
+        """An edit of ``section`` was refused: its panel shows the config again."""
+        self.config_changed.emit(self._config, frozenset({section}), "")
+
+    # -- saving --------------------------------------------------------------------------
+    def write(self, path: Path, config: SessionConfig, state: RunState | None) -> None:
+        """Write ``config`` and the handed-over ``state`` (None: config only) to ``path``;
+        SessionError or OSError on failure, and then nothing here changes. The
+        session is clean afterwards unless the config changed since ``config`` was
+        taken."""
+        save_session(path, config, state)
+        old_title = self.title
+        if path.suffix.lower() != ".json" or self.path is None:
+            self.path = path
+        self.saved_step = state.step if state is not None else 0
+        self.dirty = config is not self._config
+        if self.title != old_title:
+            self.title_changed.emit(self.title)

@@ -3,8 +3,8 @@
 ``describe_run`` reads a freshly built trainer once, in the GUI thread, before
 the trainer is handed to the worker: the data points to scatter, the layer
 names, and where to evaluate the network for the decision-boundary view.
-``compute_view`` is the worker-side half: it evaluates the network on that
-grid between chunks of training.
+``compute_view`` is the worker-side half: it asks the trainer for the network's
+output on that grid between chunks of training (the numerics stay in core).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.data.preprocessing import covariance_ellipse
+from core.train.status import RunStatus
 
 GRID_POINTS = 80  # per axis: a smooth heatmap, still cheap at ~4 Hz
 CURVE_POINTS = 200
@@ -54,6 +55,8 @@ class RunInfo:
     ellipse_raw: np.ndarray | None  # covariance ellipses of the first two features
     ellipse_pre: np.ndarray | None
     view_spec: ViewSpec | None
+    step: int = 0  # where the run starts (a file may hold a trained run)
+    epoch: int = 0
 
 
 def _bounds(X: np.ndarray, margin: float = 0.1) -> tuple[float, float]:
@@ -97,12 +100,12 @@ def describe_run(trainer, run_id: int, config) -> RunInfo:
         train_X_pre=np.asarray(data.train.X),
         preprocessing=tuple(s.name for s in config.data.preprocessing),
         ellipse_raw=_ellipse(raw_X), ellipse_pre=_ellipse(np.asarray(data.train.X)),
-        view_spec=_view_spec(raw_X))
+        view_spec=_view_spec(raw_X), step=int(trainer.step), epoch=int(trainer.epoch))
 
 
 def compute_view(trainer, spec: ViewSpec | None) -> View | None:
     """The network's output over ``spec`` (worker thread, between chunks)."""
-    if spec is None or trainer.status == "diverged":
+    if spec is None or trainer.status == RunStatus.DIVERGED:
         return None  # non-finite weights: keep showing the last sane prediction
     with np.errstate(all="ignore"):  # huge (not yet infinite) weights may overflow
         if spec.kind == "grid":

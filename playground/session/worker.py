@@ -2,10 +2,13 @@
 
 The GUI hands a freshly built trainer over with ``set_trainer`` and never
 touches it again; everything else (play, pause, step, live hyper-parameters,
-saving) is a command queued to the thread and executed between chunks of
-training. Chunks are sized to ~20 ms and the trainer checks ``should_stop``
-between compiled calls of a few milliseconds, so every command acts within a
-fraction of a second. The numba kernels release the GIL, so the GUI stays
+another optimizer, a copy of the state for saving) is a command queued to the
+thread and executed between chunks of training, in the order sent. No command
+blocks the GUI: a copy it asks for (``request_state``, ``request_snapshot``)
+comes back through ``handed_over`` and is delivered to the requester's
+callback in the GUI thread. Chunks are sized to ~20 ms and the trainer checks
+``should_stop`` between compiled calls of a few milliseconds, so every command
+acts within a fraction of a second. The numba kernels release the GIL, so the GUI stays
 responsive meanwhile.
 
 Results flow back as immutable ``Frame``s (a Snapshot plus, for 2-D data, the
@@ -24,13 +27,12 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from core.train.trainer import Snapshot
+from playground.session.handover import RunState
 from playground.session.run_info import View, ViewSpec, compute_view
 
 CHUNK_SECONDS = 0.02  # target duration of one trainer.run call
@@ -51,8 +53,9 @@ DRAW_WAIT_SECONDS = 0.25
 # took to draw the last one: drawing takes at most 1/4 of the time, and a GUI
 # that draws slowly gets fewer frames rather than slowing training down.
 TRAIN_PER_DRAW = 3.0
-# ... but a frame at least every this long: slow frames (the first ones after the
-# window opens, a resize) must not leave the display still for long.
+# ... but a frame at least every this long (or every 1/max_fps, if longer): slow
+# frames (the first ones after the window opens, a resize) must not leave the
+# display still for long.
 MAX_FRAME_GAP_SECONDS = 0.1
 
 
@@ -66,9 +69,15 @@ class Frame:
     limit_reached: bool = False
 
 
+Reply = Callable[[object], None]
+
+
 class TrainingWorker(QObject):
     frame_ready = Signal(object)  # Frame
     failed = Signal(str)  # a message for an error dialog
+    # (request id, RunState | Snapshot | None, error message or ""); emitted in the
+    # worker thread, delivered to the requester in the GUI thread by _deliver.
+    handed_over = Signal(int, object, str)
 
     def __init__(self, parent: QObject | None = None, *, max_fps: float = 30.0,
                  view_interval: float = 0.25) -> None:
@@ -98,7 +107,10 @@ class TrainingWorker(QObject):
         self._rate = 0.0
         self._speed = 0.0
         self._rate_mark: tuple[float, int] | None = None
-        self.config = None  # config of the trainer the engine runs (read by tests)
+        # GUI side: the callbacks of the requests not yet answered, by request id.
+        self._replies: dict[int, tuple[Reply, Reply | None]] = {}
+        self._next_request = 0
+        self.handed_over.connect(self._deliver)  # queued: this object lives in the GUI
         # A daemon thread: a wedged kernel can never keep the process alive at exit.
         self._thread = threading.Thread(target=self._loop, name="training-worker", daemon=True)
 
@@ -117,7 +129,6 @@ class TrainingWorker(QObject):
 
     def set_trainer(self, trainer, run_id: int, spec: ViewSpec | None) -> None:
         """Hand ``trainer`` over (paused); the caller must not use it afterwards."""
-        self.config = trainer.config
         self._send("trainer", trainer, run_id, spec)
 
     def play(self, until_step: int | None = None) -> None:
@@ -130,16 +141,41 @@ class TrainingWorker(QObject):
         self._send("step", n)
 
     def set_hyper(self, **hyper: float) -> None:
+        """New hyper-parameters for the running optimizer (its state is kept)."""
         self._send("hyper", hyper)
 
-    def call(self, fn: Callable[[Any], Any], timeout: float = 10.0) -> Any:
-        """Run ``fn(trainer)`` in the worker thread between chunks; return its result
-        (or raise its exception). For saving and exporting the exact current state."""
+    def set_optimizer(self, name: str, hyper: dict[str, float]) -> None:
+        """Go on with another optimizer: same weights, fresh optimizer state."""
+        self._send("optimizer", name, dict(hyper))
+
+    def request_state(self, on_ready: Reply, on_error: Reply | None = None) -> None:
+        """``on_ready(RunState | None)`` (None: no run) in the GUI thread, with the state
+        the run has once the commands sent before are done; ``on_error(message)`` if
+        the copy failed (default: the ``failed`` signal)."""
+        self._request("state", on_ready, on_error)
+
+    def request_snapshot(self, on_ready: Reply, on_error: Reply | None = None) -> None:
+        """As ``request_state``, with a fresh ``Snapshot`` of the run (or None)."""
+        self._request("snapshot", on_ready, on_error)
+
+    def _request(self, kind: str, on_ready: Reply, on_error: Reply | None) -> None:
         if not self.is_alive():
             raise RuntimeError("the training worker is not running")
-        fut: Future = Future()
-        self._send("call", fn, fut)
-        return fut.result(timeout)
+        self._next_request += 1
+        self._replies[self._next_request] = (on_ready, on_error)
+        self._send(kind, self._next_request)
+
+    @Slot(int, object, str)
+    def _deliver(self, request: int, value: object, error: str) -> None:
+        on_ready, on_error = self._replies.pop(request, (None, None))
+        if on_ready is None:
+            return
+        if not error:
+            on_ready(value)
+        elif on_error is not None:
+            on_error(error)
+        else:
+            self.failed.emit(error)
 
     def ack(self) -> None:
         """The GUI has drawn the last frame: the next one may be emitted."""
@@ -151,7 +187,7 @@ class TrainingWorker(QObject):
                 now = time.perf_counter()
                 drawn = now - self._pending_since
                 self._frame_gap = min(max(self._min_frame_gap - drawn, TRAIN_PER_DRAW * drawn),
-                                      MAX_FRAME_GAP_SECONDS)
+                                      max(MAX_FRAME_GAP_SECONDS, self._min_frame_gap))
                 self._frame_time = now
             self._pending = False
             self._cond.notify()
@@ -220,8 +256,6 @@ class TrainingWorker(QObject):
 
     def _fail(self, what: str, err: Exception) -> None:
         self._playing = False
-        if what == "call":
-            return  # the caller gets the exception through its Future
         detail = "".join(traceback.format_exception_only(type(err), err)).strip()
         self.failed.emit(f"The training run stopped ({what}):\n{detail}")
 
@@ -234,12 +268,8 @@ class TrainingWorker(QObject):
             self._view = None
             self._rate, self._speed, self._rate_mark = 0.0, 0.0, None
             return True
-        if kind == "call":
-            _, fn, fut = cmd
-            try:
-                fut.set_result(fn(self._trainer))
-            except Exception as err:  # noqa: BLE001 - handed to the caller
-                fut.set_exception(err)
+        if kind in ("state", "snapshot"):
+            self._hand_over(kind, cmd[1])
             return False
         if self._trainer is None:
             return False
@@ -257,9 +287,27 @@ class TrainingWorker(QObject):
             return True
         if kind == "hyper":
             self._trainer.set_optimizer_hyper(**cmd[1])
-            self.config = self._trainer.config
+            return False
+        if kind == "optimizer":
+            self._trainer.set_optimizer(cmd[1], **cmd[2])
             return False
         raise ValueError(f"unknown worker command {kind!r}")
+
+    def _hand_over(self, kind: str, request: int) -> None:
+        """Answer a request with a copy that nothing in this thread will change."""
+        t = self._trainer
+        try:
+            if t is None:
+                value = None
+            elif kind == "state":
+                value = RunState.of(t, self._run_id)
+            else:
+                value = t.snapshot()
+        except Exception as err:  # noqa: BLE001 - handed to the requester
+            detail = "".join(traceback.format_exception_only(type(err), err)).strip()
+            self.handed_over.emit(request, None, f"Copying the run failed:\n{detail}")
+            return
+        self.handed_over.emit(request, value, "")
 
     def _train_chunk(self) -> bool:
         t = self._trainer

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.train.session import load_session
-from tests.playground.helpers import train_to
+from tests.playground.helpers import train_to, wait_saved
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,6 +55,7 @@ def test_a_run_longer_than_the_history_capacity_saves_from_the_app(qtbot, window
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(path), "Session with its run (*.opg)"))
     assert window.files.save_as()
+    wait_saved(qtbot, window, path)
     assert load_session(path).trainer().step == 20_050
 
 

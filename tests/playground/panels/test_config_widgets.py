@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from tests.playground.helpers import train_to
+from tests.playground.helpers import run_state, train_to
 
 
 def engine_config(window):
-    return window.worker.config
+    """The config the session runs: the document's, its one owner."""
+    return window.session.document.config
 
 
 def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, window,
@@ -44,7 +45,7 @@ def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, win
     qtbot.waitUntil(lambda: engine_config(window).optimizer.resolved()["lr"] == 0.05,
                     timeout=5_000)
     assert window.session.run_id == run
-    assert window.worker.call(lambda t: t.optimizer.hyper["lr"]) == 0.05
+    assert run_state(qtbot, window).meta["optimizer"]["lr"] == 0.05
 
     cfg = engine_config(window)
     assert cfg.network.activations() == ["relu", "sigmoid", "relu"]
@@ -62,14 +63,51 @@ def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, win
 def test_switching_optimizer_mid_run_keeps_the_run_and_its_weights(qtbot, window, dialogs):
     train_to(qtbot, window, 40)
     run, step = window.session.run_id, window.session.step
-    weights = window.worker.call(lambda t: t.network.params.copy())
+    weights = run_state(qtbot, window).arrays["params"]
     opt = window.panels["optimizer"]
     opt.name.setCurrentIndex(opt.name.findData("rmsprop"))
     qtbot.waitUntil(lambda: engine_config(window).optimizer.name == "rmsprop", timeout=5_000)
     assert not dialogs.questions  # no reset, so nothing to confirm
     assert window.session.run_id == run
-    name, step_count, now = window.worker.call(
-        lambda t: (t.optimizer.name, t.step, t.network.params.copy()))
+    state = run_state(qtbot, window)
+    name, step_count, now = state.meta["optimizer"]["name"], state.step, state.arrays["params"]
     assert name == "rmsprop" and step_count == step
     assert (now == weights).all()
     assert set(opt.hyper) == {"lr", "rho", "eps"}
+
+
+def test_a_refused_edit_is_flagged_at_its_panel_and_cleared_by_a_good_one(qtbot, window):
+    net, training = window.panels["network"], window.panels["training"]
+    net.batch_norm.setChecked(True)
+    qtbot.waitUntil(lambda: engine_config(window).network.batch_norm, timeout=5_000)
+    before = engine_config(window)
+    training.batch_size.setValue(1)  # batch norm needs two examples per batch
+    assert engine_config(window) is before
+    assert training.message.isVisibleTo(training)
+    assert "batch size of at least 2" in training.message.text()
+    assert "Not applied" in window.statusBar().currentMessage()
+    assert window.docks["training"].isVisible()
+    training.batch_size.setValue(2)
+    assert engine_config(window).training.batch_size == 2
+    assert not training.message.isVisibleTo(training)
+
+
+def test_a_new_file_shows_every_panel_and_a_new_seed_only_the_training_panel(qtbot, window,
+                                                                             tmp_path):
+    import json
+
+    from core.train.config import SessionConfig, config_to_dict
+
+    cfg = config_to_dict(SessionConfig())
+    cfg["network"].update(hidden=[5, 6], activation="relu")
+    cfg["training"].update(batch_size=17, seed=123)
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(cfg))
+    assert window.files.open_path(path)
+    net, training = window.panels["network"], window.panels["training"]
+    assert net.value()["hidden"] == [5, 6] and net.value()["activation"] == "relu"
+    assert (training.batch_size.value(), training.seed.value()) == (17, 123)
+    first_row = net.table.cellWidget(0, 0)
+    window.controls.new_seed.trigger()
+    assert training.seed.value() == engine_config(window).training.seed != 123
+    assert net.table.cellWidget(0, 0) is first_row  # the network panel was left alone

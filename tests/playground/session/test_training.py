@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from playground.app import files
-from tests.playground.helpers import curve_data, train_to
+from tests.playground.helpers import curve_data, fresh_snapshot, train_to
 
 
 def test_opens_on_default_session_and_space_trains_and_pauses(qtbot, window):
@@ -33,7 +33,7 @@ def test_opens_on_default_session_and_space_trains_and_pauses(qtbot, window):
     qtbot.wait(600)
     assert window.session.step == paused_at
     assert window.controls.counter.text() == counter
-    assert window.session.current_snapshot().step == paused_at
+    assert fresh_snapshot(qtbot, window).step == paused_at
 
     # S: exactly one more step, then paused again.
     qtbot.keyClick(window, Qt.Key.Key_S)
@@ -57,7 +57,7 @@ def test_reset_with_same_seed_reproduces_first_50_losses(qtbot, window):
 
 def test_gradient_plot_has_one_curve_per_layer_equal_to_snapshot(qtbot, window):
     train_to(qtbot, window, 120)
-    snap = window.session.current_snapshot()
+    snap = fresh_snapshot(qtbot, window)
     qtbot.waitUntil(lambda: window.session.step == snap.step, timeout=5_000)
     grad = window.views.grad
     assert len(grad.curves) == len(snap.layer_names) == 4  # 3 hidden + output
@@ -66,3 +66,14 @@ def test_gradient_plot_has_one_curve_per_layer_equal_to_snapshot(qtbot, window):
         np.testing.assert_array_equal(x, snap.steps)
         np.testing.assert_array_equal(y, snap.grad_norms[:, i])
     assert [grad.legend.items[i][1].text for i in range(4)] == ["h1", "h2", "h3", "out"]
+
+
+def test_pins_are_numbered_and_labelled_with_the_run(qtbot, window):
+    train_to(qtbot, window, 30)
+    window.controls.pin.trigger()
+    window.controls.pin.trigger()
+    labels = [label for label, _ in window.views.loss.ghosts]
+    assert labels == ["#1 adam lr 0.01, tanh, xavier_uniform @30",
+                      "#2 adam lr 0.01, tanh, xavier_uniform @30"]
+    window.controls.clear_pins.trigger()
+    assert window.views.loss.ghosts == []
