@@ -274,7 +274,9 @@ def save_session(path: str | Path, config: SessionConfig, trainer=None) -> None:
     """Write the session atomically. A ``.json`` path gets the config only.
 
     ``config`` is the session's current config (the trainer keeps the one it was
-    built from): its optimizer must be the one ``trainer`` uses.
+    built from): its optimizer must be the one ``trainer`` uses. ``trainer`` is
+    anything with ``state_dict()`` and ``data.raw``: a Trainer, or a copy of one's
+    state handed over by the app's training worker.
 
     A CSV path is written relative to the session's folder when the CSV lies
     inside it, so the folder can be moved or shared as a whole."""
@@ -303,13 +305,13 @@ def _zip_payload(config: SessionConfig, trainer) -> bytes:
     doc: dict = {"format": FORMAT, "config": config_to_dict(config), "state": None}
     arrays: dict[str, np.ndarray] = {}
     if trainer is not None:
-        if trainer.optimizer.name != config.optimizer.name:
+        meta, arrays = trainer.state_dict()
+        used = meta["optimizer"]["name"]
+        if used != config.optimizer.name:
             # The trainer never rewrites its config: the caller saves the current one.
             # A mismatch would write a file that refuses to load.
             raise SessionError(f"the config names optimizer {config.optimizer.name!r}, but "
-                               f"the run uses {trainer.optimizer.name!r}; save the config "
-                               "the run uses")
-        meta, arrays = trainer.state_dict()
+                               f"the run uses {used!r}; save the config the run uses")
         doc["state"] = meta
         if config.data.name == "csv":  # the user's file travels with the session
             raw = trainer.data.raw
