@@ -56,7 +56,7 @@ class DataConfig(_Model):
     options: dict[str, float | int | str] = Field(default_factory=dict)
     csv_path: str | None = Field(default=None, max_length=4096)
     label_column: str | None = Field(default=None, max_length=limits.MAX_TEXT)
-    val_ratio: float = Field(default=0.2, ge=0.0, le=0.9)
+    val_ratio: float = Field(default=0.2, ge=0.0, le=limits.MAX_VAL_RATIO)
     preprocessing: list[PreprocessStep] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -136,14 +136,14 @@ class OptimizerConfig(_Model):
 
     @model_validator(mode="after")
     def _known(self) -> OptimizerConfig:
-        from core.optim.optimizers import create
+        from core.optim import create
 
         create(self.name, **self.hyper)  # raises ValueError naming a bad name or value
         return self
 
     def resolved(self) -> dict[str, float]:
         """Every hyper-parameter of the optimizer, defaults filled in."""
-        from core.optim.optimizers import OPTIMIZERS
+        from core.optim import OPTIMIZERS
 
         return {**OPTIMIZERS.get(self.name).defaults, **self.hyper}
 
