@@ -129,7 +129,8 @@ class Network:
                 f"inputs must have shape (m, {self.spec.input_size}), got {X.shape}")
         if X.shape[0] == 0:
             raise ValueError("inputs hold no rows")
-        return X
+        # the compiled passes keep X with their (writable) work views in one list
+        return X if X.flags.writeable else X.copy()
 
     def _draws(self, m: int, rng: np.random.Generator, noise: list | None) -> list:
         """Each layer's activation noise for a batch of m (None where none is read)."""
@@ -169,7 +170,7 @@ class Network:
         draws = self._draws(m, self.noise_rng if rng is None else rng, noise)
         flat, noise_off = layer_plan.pack_noise(self.plan, [m], [draws])
         work_off, size = self._work_layout(m)
-        work = np.empty(size)
+        work = layer_plan.aligned_empty(size)
         out = passes.forward_step(self.plan, self.params, self.buffers, X, work, work_off,
                                   flat, noise_off[0], training, update_stats,
                                   self.spec.bn_eps, self.spec.bn_momentum)
@@ -180,6 +181,7 @@ class Network:
         """Fill ``self.grad`` from dL/d(output) of the last ``forward``; returns it."""
         last = self._require_forward()
         g = np.ascontiguousarray(grad_out, dtype=np.float64)
+        g = g if g.flags.writeable else g.copy()  # as X in _check_X
         m = last.x.shape[0]
         if g.shape != (m, self.spec.output_size):  # the kernel does no bounds checks
             raise ValueError(f"dL/d(output) must have shape {(m, self.spec.output_size)} "

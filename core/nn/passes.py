@@ -16,12 +16,17 @@ and backward, from g = dL/do:
     g_pre = g * h'(pre),  [g_z = BN backward(g_pre)],  dW = uᵀ g_z,  db = Σ_i g_z,
     g_u = g_z Wᵀ
 
-The views a pass works on are built once (``weight_views``, ``forward_views``,
-``backward_views``) and handed in: numba's reshape costs ~25 ns, which the fused
-kernel would otherwise pay several times per layer and step. Where a layer lacks
-an array (no bias, no PReLU slope, no noise), an empty slice or another view of
-the right type stands in; the kernels never touch it, and no placeholder is
-allocated per call.
+The arrays a pass works on come as one *view table*, a list of 2-D views built
+once per batch size by ``views``: slot s of layer l is ``V[s * L + l]`` (L
+layers), plus the input x and dL/d(output) at the end. Why one list and not a
+list per kind, or arguments of their own: numba increfs every array or list
+argument when a compiled function is entered and decrefs it on return (two
+atomic operations each), and the fused kernel calls these passes every step; with
+one list per kind the passes cost the small workloads 5% of their speed. And why
+views at all: numba's reshape costs ~25 ns, which the fused kernel would
+otherwise pay several times per layer and step. Where a layer lacks an array (no
+bias, no PReLU slope, no noise draw), an empty slice or another view of the right
+type stands in; the kernels never touch it, and nothing is allocated per call.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ from core.nn.plan import (ACT, B, BETA, BN, GAMMA, INV_STD, N_IN, N_OUT, PRE, PR
 
 _JIT = dict(nogil=True, cache=True, error_model="numpy")
 
+# Slots of the view table, each holding one view per layer.
+V_Z, V_XHAT, V_PRE, V_A, V_INV, V_GA, V_GPRE, V_GZ, V_W, V_GW = range(10)
+N_SLOTS = 10  # then V[N_SLOTS * L] = x, V[N_SLOTS * L + 1] = dL/d(output)
+
 
 @numba.njit(**_JIT)
 def view2d(buf, off, m, n):
@@ -43,65 +52,57 @@ def view2d(buf, off, m, n):
 
 
 @numba.njit(**_JIT)
-def weight_views(plan, vec):
-    """Each layer's (n_in, n_out) weight matrix as a view into ``vec`` (params or grad)."""
-    out = []
-    for l in range(plan.shape[0]):
-        out.append(view2d(vec, plan[l, W], plan[l, N_IN], plan[l, N_OUT]))
-    return out
+def views(plan, params, grad, work, work_off, scratch, x, g_out):
+    """The view table of a batch of m = x.shape[0] rows (see the module docstring).
 
-
-@numba.njit(**_JIT)
-def forward_views(plan, work, work_off, m):
-    """Per-layer views of the forward intermediates of a batch of ``m`` rows.
-
-    Returns lists (Z, XH, PRE, A) of (m, n_out) arrays and INV of (n_out,) arrays
-    (see ``core.nn.plan.work_layout``). Absent ones alias a present one: XH -> z and
-    PRE -> z without BN, A -> PRE for the output layer, INV -> an empty slice.
-    """
-    zs = []
-    xhs = []
-    pres = []
-    acts = []
-    invs = []
-    for l in range(plan.shape[0]):
-        n = plan[l, N_OUT]
-        z = view2d(work, work_off[l, Z], m, n)
-        has_bn = plan[l, BN] != 0
-        pre = view2d(work, work_off[l, PRE], m, n) if has_bn else z
-        zs.append(z)
-        xhs.append(view2d(work, work_off[l, XHAT], m, n) if has_bn else z)
-        pres.append(pre)
-        acts.append(view2d(work, work_off[l, A], m, n) if work_off[l, A] >= 0 else pre)
-        o = work_off[l, INV_STD]
-        invs.append(work[o:o + n] if has_bn else work[:0])
-    return zs, xhs, pres, acts, invs
-
-
-@numba.njit(**_JIT)
-def backward_views(plan, scratch, m):
-    """Views into the four rows of ``scratch`` (see ``core.nn.plan.grad_scratch``).
-
-    Returns (GA, GP, GZ, g_out): GA[l] = dL/d(input of l) (m, n_in) in row l % 2,
-    GP[l] = dL/d(pre) and GZ[l] = dL/dz (m, n_out) in rows 2 and 3, and g_out
-    (m, n_out of the last layer) in row L % 2, which the last layer's GA never uses.
+    Per layer l (n = n_out): Z, XHAT, PRE, A (m, n) and INV (1, n) in ``work`` as
+    laid out by ``plan.work_layout``; absent ones alias a present one (XHAT and PRE
+    -> Z without BN, A -> PRE for the output layer, INV -> an empty row). GA[l] =
+    dL/d(input of l) (m, n_in) in row l % 2 of ``scratch`` (``plan.grad_scratch``;
+    rows alternate so that a layer never writes the row it reads), GPRE and GZ
+    (m, n) in rows 2 and 3; without scratch (``scratch.shape[1] == 0``, a forward
+    pass only) they alias Z. W and GW are the (n_in, n) weights in params and grad.
+    ``g_out``: dL/d(output), (m, n of the last layer); for the fused kernel row
+    L % 2 of scratch, which the last layer's GA does not use.
     """
     n_layers = plan.shape[0]
-    ga = []
-    gp = []
-    gz = []
-    for l in range(n_layers):
-        ga.append(view2d(scratch[l % 2], 0, m, plan[l, N_IN]))
-        gp.append(view2d(scratch[2], 0, m, plan[l, N_OUT]))
-        gz.append(view2d(scratch[3], 0, m, plan[l, N_OUT]))
-    g_out = view2d(scratch[n_layers % 2], 0, m, plan[n_layers - 1, N_OUT])
-    return ga, gp, gz, g_out
+    m = x.shape[0]
+    grads = scratch.shape[1] > 0
+    v = []
+    for s in range(N_SLOTS):
+        for l in range(n_layers):
+            n, n_in = plan[l, N_OUT], plan[l, N_IN]
+            bn = plan[l, BN] != 0
+            if s == V_W:
+                v.append(view2d(params, plan[l, W], n_in, n))
+            elif s == V_GW:
+                v.append(view2d(grad, plan[l, W], n_in, n))
+            elif s == V_INV:
+                v.append(view2d(work, work_off[l, INV_STD] if bn else 0, 1, n if bn else 0))
+            elif s == V_GA and grads:
+                v.append(view2d(scratch[l % 2], 0, m, n_in))
+            elif s == V_GPRE and grads:
+                v.append(view2d(scratch[2], 0, m, n))
+            elif s == V_GZ and grads:
+                v.append(view2d(scratch[3], 0, m, n))
+            else:
+                col = Z  # also the stand-in of every absent view
+                if bn and s == V_XHAT:
+                    col = XHAT
+                elif (bn and s == V_PRE) or (s == V_A and work_off[l, A] < 0):
+                    col = PRE
+                elif s == V_A:
+                    col = A
+                v.append(view2d(work, work_off[l, col], m, n))
+    v.append(x)
+    v.append(g_out)
+    return v
 
 
 @numba.njit(**_JIT)
-def forward_pass(plan, params, buffers, Ws, x, fwd, noise, noise_off, training,
-                 update_stats, bn_eps, bn_momentum):
-    """Run the network on ``x``; returns the output (a view of ``fwd``'s PRE).
+def forward_pass(plan, params, buffers, V, noise, noise_off, training, update_stats,
+                 bn_eps, bn_momentum):
+    """Run the network on the table's input x; returns the output (a view in ``V``).
 
     Parameters
     ----------
@@ -111,12 +112,9 @@ def forward_pass(plan, params, buffers, Ws, x, fwd, noise, noise_off, training,
         The flat parameter vector the plan's offsets point into.
     buffers : numpy.ndarray
         The flat BN running statistics; updated in training when ``update_stats``.
-    Ws : list of numpy.ndarray
-        ``weight_views(plan, params)``.
-    x : numpy.ndarray
-        The input batch (m, n_in of layer 0), C-contiguous.
-    fwd : tuple of lists of numpy.ndarray
-        ``forward_views`` for m rows; filled with z, xhat, pre, a and 1/std.
+    V : list of numpy.ndarray
+        The view table of ``views`` for this batch; its Z, XHAT, PRE, A and INV
+        views are filled.
     noise : numpy.ndarray
         The flat activation noise of this pass (``plan.pack_noise``).
     noise_off : numpy.ndarray
@@ -133,109 +131,107 @@ def forward_pass(plan, params, buffers, Ws, x, fwd, noise, noise_off, training,
     out : numpy.ndarray
         The (m, n_out) output of the last layer (linear: logits for the losses).
     """
-    zs, xhs, pres, acts, invs = fwd
-    m = x.shape[0]
-    u = x
-    for l in range(plan.shape[0]):
+    L = plan.shape[0]
+    u = V[N_SLOTS * L]
+    m = u.shape[0]
+    for l in range(L):
         n = plan[l, N_OUT]
         b0 = plan[l, B]
-        layers._dense_forward(u, Ws[l], params[b0:b0 + n] if b0 >= 0 else params[:0],
-                              b0 >= 0, zs[l])
+        z = V[V_Z * L + l]
+        pre = V[V_PRE * L + l]  # each table entry read once: a read costs a refcount
+        layers._dense_forward(u, V[V_W * L + l], params[b0:b0 + n] if b0 >= 0 else params[:0],
+                              b0 >= 0, z)
         if plan[l, BN]:
-            g0, e0 = plan[l, GAMMA], plan[l, BETA]
+            gamma = params[plan[l, GAMMA]:plan[l, GAMMA] + n]
+            beta = params[plan[l, BETA]:plan[l, BETA] + n]
             rm = buffers[plan[l, RUN_MEAN]:plan[l, RUN_MEAN] + n]
             rv = buffers[plan[l, RUN_VAR]:plan[l, RUN_VAR] + n]
+            xhat = V[V_XHAT * L + l]
+            inv_std = V[V_INV * L + l][0]
             if not training:
-                layers._bn_forward_eval(zs[l], params[g0:g0 + n], params[e0:e0 + n], bn_eps,
-                                        rm, rv, xhs[l], pres[l], invs[l])
+                layers._bn_forward_eval(z, gamma, beta, bn_eps, rm, rv, xhat, pre, inv_std)
             else:
                 if not update_stats:  # the kernel writes them: give it copies
                     rm = rm.copy()
                     rv = rv.copy()
-                layers._bn_forward_train(zs[l], params[g0:g0 + n], params[e0:e0 + n],
-                                         bn_eps, bn_momentum, xhs[l], pres[l], invs[l], rm, rv)
+                layers._bn_forward_train(z, gamma, beta, bn_eps, bn_momentum, xhat, pre,
+                                         inv_std, rm, rv)
         if plan[l, ACT] >= 0:
             p0 = plan[l, PRELU]
             slope = params[p0:p0 + n] if p0 >= 0 else params[:0]
             # a layer without a draw gets its own PRE as a stand-in: never read
-            nz = view2d(noise, noise_off[l], m, n) if noise_off[l] >= 0 else pres[l]
-            act._forward(plan[l, ACT], pres[l], acts[l], slope, nz)
-            u = acts[l]
+            nz = view2d(noise, noise_off[l], m, n) if noise_off[l] >= 0 else pre
+            u = V[V_A * L + l]
+            act._forward(plan[l, ACT], pre, u, slope, nz)
         else:
-            u = pres[l]
+            u = pre
     return u
 
 
 @numba.njit(**_JIT)
-def backward_pass(plan, params, grad, Ws, gWs, x, fwd, bwd, noise, noise_off, training,
-                  g_out):
-    """Fill ``grad`` with dL/dparams from dL/d(output) ``g_out`` of the last forward.
+def backward_pass(plan, params, grad, V, noise, noise_off, training):
+    """Fill ``grad`` with dL/dparams from the table's dL/d(output), after
+    ``forward_pass`` on the same table with the same parameters.
 
     Parameters
     ----------
     plan, params : numpy.ndarray
-        As for ``forward_pass``, which must have run on ``x`` with these parameters.
+        As for ``forward_pass``.
     grad : numpy.ndarray
         The flat gradient, same layout as ``params``; every entry is overwritten.
-    Ws, gWs : list of numpy.ndarray
-        ``weight_views`` of params and of grad.
-    x : numpy.ndarray
-        The input of that forward pass (m, n_in of layer 0).
-    fwd : tuple of lists of numpy.ndarray
-        The views the forward pass filled.
-    bwd : tuple of lists of numpy.ndarray
-        (GA, GP, GZ) of ``backward_views`` for m rows: the scratch of this pass.
+    V : list of numpy.ndarray
+        The view table the forward pass filled, with scratch for its GA, GPRE and
+        GZ views and dL/d(output) in its last entry (not aliasing the last GA).
     noise, noise_off : numpy.ndarray
         The activation noise the forward pass used.
     training : bool
         BN backward through the batch statistics (else they are constants).
-    g_out : numpy.ndarray
-        dL/d(output) (m, n_out of the last layer); must not alias the last layer's GA.
     """
-    zs, xhs, pres, acts, invs = fwd
-    ga, gp, gz = bwd
+    L = plan.shape[0]
+    x = V[N_SLOTS * L]
+    g = V[N_SLOTS * L + 1]
     m = x.shape[0]
-    g = g_out
-    for l in range(plan.shape[0] - 1, -1, -1):
+    for l in range(L - 1, -1, -1):
         n = plan[l, N_OUT]
         if plan[l, ACT] >= 0:
             p0 = plan[l, PRELU]
             slope = params[p0:p0 + n] if p0 >= 0 else params[:0]
             gslope = grad[p0:p0 + n] if p0 >= 0 else grad[:0]
-            nz = view2d(noise, noise_off[l], m, n) if noise_off[l] >= 0 else pres[l]
-            act._backward(plan[l, ACT], pres[l], acts[l], slope, nz, g, gp[l], gslope)
-            g = gp[l]
+            pre = V[V_PRE * L + l]
+            nz = view2d(noise, noise_off[l], m, n) if noise_off[l] >= 0 else pre
+            g_pre = V[V_GPRE * L + l]
+            act._backward(plan[l, ACT], pre, V[V_A * L + l], slope, nz, g, g_pre, gslope)
+            g = g_pre
         if plan[l, BN]:
             g0, e0 = plan[l, GAMMA], plan[l, BETA]
-            layers._bn_backward(g, xhs[l], params[g0:g0 + n], invs[l], training, gz[l],
-                                grad[g0:g0 + n], grad[e0:e0 + n])
-            g = gz[l]
-        u = x if l == 0 else acts[l - 1]
+            g_z = V[V_GZ * L + l]
+            layers._bn_backward(g, V[V_XHAT * L + l], params[g0:g0 + n], V[V_INV * L + l][0],
+                                training, g_z, grad[g0:g0 + n], grad[e0:e0 + n])
+            g = g_z
+        u = x if l == 0 else V[V_A * L + l - 1]
         b0 = plan[l, B]
-        # dL/du goes to the row the layer above did not use (l % 2 alternates); layer 0
-        # needs none, and its GA only stands in
-        layers._dense_backward(u, Ws[l], g, b0 >= 0, gWs[l],
-                               grad[b0:b0 + n] if b0 >= 0 else grad[:0], ga[l], l > 0)
-        g = ga[l]
+        # dL/du goes to the row the layer above did not read; layer 0 needs none, and
+        # its GA only stands in
+        g_u = V[V_GA * L + l]
+        layers._dense_backward(u, V[V_W * L + l], g, b0 >= 0, V[V_GW * L + l],
+                               grad[b0:b0 + n] if b0 >= 0 else grad[:0], g_u, l > 0)
+        g = g_u
 
 
 @numba.njit(**_JIT)
 def forward_step(plan, params, buffers, x, work, work_off, noise, noise_off, training,
                  update_stats, bn_eps, bn_momentum):
-    """``forward_pass`` on ``x`` with fresh views of ``work`` (``work_layout`` for m
-    rows): the step path's one call per forward."""
-    fwd = forward_views(plan, work, work_off, x.shape[0])
-    return forward_pass(plan, params, buffers, weight_views(plan, params), x, fwd, noise,
-                        noise_off, training, update_stats, bn_eps, bn_momentum)
+    """``forward_pass`` on ``x`` with views of ``work`` (``work_layout`` for m rows):
+    the step path's one call per forward."""
+    V = views(plan, params, params, work, work_off, work[:0].reshape((1, 0)), x, x)
+    return forward_pass(plan, params, buffers, V, noise, noise_off, training, update_stats,
+                        bn_eps, bn_momentum)
 
 
 @numba.njit(**_JIT)
 def backward_step(plan, params, grad, x, work, work_off, scratch, noise, noise_off,
                   training, g_out):
     """``backward_pass`` after ``forward_step`` on the same ``x`` and ``work``;
-    ``scratch`` is ``grad_scratch`` for m rows."""
-    m = x.shape[0]
-    ga, gp, gz, _ = backward_views(plan, scratch, m)
-    backward_pass(plan, params, grad, weight_views(plan, params), weight_views(plan, grad),
-                  x, forward_views(plan, work, work_off, m), (ga, gp, gz), noise, noise_off,
-                  training, g_out)
+    ``scratch`` is ``grad_scratch`` for m rows, ``g_out`` dL/d(output)."""
+    V = views(plan, params, grad, work, work_off, scratch, x, g_out)
+    backward_pass(plan, params, grad, V, noise, noise_off, training)

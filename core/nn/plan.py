@@ -77,7 +77,8 @@ def work_layout(plan: np.ndarray, m: int) -> tuple[np.ndarray, int]:
 
     z = u W + b (m, n_out) always; xhat, the BN output and 1/sqrt(var + eps) with BN
     only (else PRE is z itself and XHAT, INV_STD are -1); a = h(PRE) for hidden
-    layers only (A is -1 for the output layer, whose output is PRE).
+    layers only (A is -1 for the output layer, whose output is PRE). Every array
+    starts on a cache line of an ``aligned_empty`` buffer.
     """
     off = np.full((plan.shape[0], N_WORK_COLUMNS), -1, dtype=np.int64)
     total = 0
@@ -88,10 +89,10 @@ def work_layout(plan: np.ndarray, m: int) -> tuple[np.ndarray, int]:
             cols.append(A)
         for c in cols:
             off[l, c] = total
-            total += m * n
+            total += _padded(m * n)
         if plan[l, BN]:
             off[l, INV_STD] = total
-            total += n
+            total += _padded(n)
         else:
             off[l, PRE] = off[l, Z]
     return off, total
@@ -104,8 +105,28 @@ def max_width(plan: np.ndarray) -> int:
 
 def grad_scratch(plan: np.ndarray, m: int) -> np.ndarray:
     """Four rows for the backward pass of a batch of ``m``: dL/du (two, alternating
-    between layers), dL/d(pre-activation), dL/dz."""
-    return np.empty((4, m * max_width(plan)))
+    between layers), dL/d(pre-activation), dL/dz; each row starts on a cache line."""
+    n = _padded(m * max_width(plan))
+    return aligned_empty(4 * n).reshape(4, n)
+
+
+# Buffers the kernels stream through start on a cache line: with numpy's 16-byte
+# alignment, a 32-byte (AVX) load straddled two lines in half of the processes, and
+# the small workloads trained 10-15% slower in those.
+ALIGN_BYTES = 64
+_ALIGN = ALIGN_BYTES // 8
+
+
+def _padded(n: int) -> int:
+    """``n`` float64s rounded up to whole cache lines."""
+    return -(-n // _ALIGN) * _ALIGN
+
+
+def aligned_empty(n: int) -> np.ndarray:
+    """An uninitialized float64 vector of ``n`` whose data starts on a cache line."""
+    raw = np.empty(n + _ALIGN)
+    start = (-raw.__array_interface__["data"][0] % ALIGN_BYTES) // 8
+    return raw[start:start + n]
 
 
 def layer_views(plan: np.ndarray, work: np.ndarray, work_off: np.ndarray, m: int,

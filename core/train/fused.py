@@ -29,7 +29,7 @@ OK, BAD_GRADIENT, BAD_WEIGHTS, BAD_LOSS = 0, 1, 2, 3
 _JIT = dict(nogil=True, cache=True, error_model="numpy")
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def _gather(X, Yf, Yi, rows, xb, yb, yi):
     """Copy the batch's rows: xb[i] = X[rows[i]], yb[i] = Yf[rows[i]], yi[i] = Yi[rows[i]].
 
@@ -51,7 +51,7 @@ def _gather(X, Yf, Yi, rows, xb, yb, yi):
         yi[i] = Yi[r]
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def _update_or_stop(loss, norms, loss_limit, params, grad, prev, gnoise, use_gnoise, opt,
                     scalars):
     """Check the step, then add gradient noise and update the weights; returns a status.
@@ -154,8 +154,6 @@ def _train_chunk(data, batches, net, noise, opt, loss_limit, work, out):
     xb_buf = np.empty(max_m * X.shape[1])
     yb_buf = np.empty(max_m * Yf.shape[1])
     yi_buf = np.empty(max_m, dtype=np.int64)
-    Ws = passes.weight_views(plan, params)
-    gWs = passes.weight_views(plan, grad)
     starts = plan[:, layer_plan.START].copy()  # contiguous, once: not a strided view per step
     stops = plan[:, layer_plan.STOP].copy()
     norms = np.zeros(plan.shape[0])
@@ -163,17 +161,17 @@ def _train_chunk(data, batches, net, noise, opt, loss_limit, work, out):
     for k in range(n_steps):
         if idx_start[k + 1] - idx_start[k] != m:  # views once per batch size, not per step
             m = idx_start[k + 1] - idx_start[k]
-            fwd = passes.forward_views(plan, work_buf, work_off, m)
-            ga, gp, gz, g_out = passes.backward_views(plan, scratch, m)
             xb = passes.view2d(xb_buf, 0, m, X.shape[1])
             yb = passes.view2d(yb_buf, 0, m, Yf.shape[1])
             yi = yi_buf[:m]
+            g_out = passes.view2d(scratch[plan.shape[0] % 2], 0, m,
+                                  plan[plan.shape[0] - 1, layer_plan.N_OUT])
+            V = passes.views(plan, params, grad, work_buf, work_off, scratch, xb, g_out)
         _gather(X, Yf, Yi, idx[idx_start[k]:idx_start[k + 1]], xb, yb, yi)
-        u = passes.forward_pass(plan, params, buffers, Ws, xb, fwd, act_noise, noise_off[k],
-                                True, True, bn_eps, bn_momentum)
+        u = passes.forward_pass(plan, params, buffers, V, act_noise, noise_off[k], True, True,
+                                bn_eps, bn_momentum)
         loss = losses.loss_and_grad_kernel(loss_code, u, yb, yi, g_out)
-        passes.backward_pass(plan, params, grad, Ws, gWs, xb, fwd, (ga, gp, gz), act_noise,
-                             noise_off[k], True, g_out)
+        passes.backward_pass(plan, params, grad, V, act_noise, noise_off[k], True)
         layers.layer_norms(grad, starts, stops, norms)
         status = _update_or_stop(loss, norms, loss_limit, params, grad, prev,
                                  gnoise[k] if use_gnoise else gnoise[0], use_gnoise,
@@ -181,7 +179,8 @@ def _train_chunk(data, batches, net, noise, opt, loss_limit, work, out):
         if status != OK:
             return k, status
         out_loss[k] = loss
-        out_norms[k, :] = norms
+        for l in range(norms.shape[0]):  # a loop: numba's slice assignment costs ~0.1 µs
+            out_norms[k, l] = norms[l]
     return n_steps, OK
 
 
@@ -207,7 +206,8 @@ class FusedStepper:
         if max_m <= self._work_m:
             return
         self.work_off, size = layer_plan.work_layout(self.net.plan, max_m)
-        self.work = np.zeros(size)
+        self.work = layer_plan.aligned_empty(size)
+        self.work[:] = 0.0
         self.scratch = layer_plan.grad_scratch(self.net.plan, max_m)
         self._work_m = max_m
 
