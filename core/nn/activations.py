@@ -20,6 +20,7 @@ import numba
 import numpy as np
 
 from core.common.registry import Registry
+from core.nn.codes import kernel_codes
 
 LEAKY_SLOPE = 0.01
 RRELU_LOWER = 1.0 / 8.0
@@ -92,17 +93,12 @@ def code_of(name: str) -> int:
     return ACTIVATIONS.get(name).code
 
 
-# The activations the kernels below implement, each a named code taken from the
-# registry. numba freezes module globals into the compiled kernels; these change only
-# with this file, which also invalidates numba's (file-keyed) cache.
+# The activations the kernels below have a branch for, as named codes (core.nn.codes).
 KERNEL_NAMES = ("linear", "sigmoid", "tanh", "relu", "softplus", "leaky_relu", "prelu",
                 "rrelu", "noisy_relu")
-LINEAR, SIGMOID, TANH, RELU, SOFTPLUS, LEAKY_RELU, PRELU, RRELU, NOISY_RELU = map(
-    code_of, KERNEL_NAMES)
+LINEAR, SIGMOID, TANH, RELU, SOFTPLUS, LEAKY_RELU, PRELU, RRELU, NOISY_RELU = kernel_codes(
+    ACTIVATIONS, KERNEL_NAMES)
 N_CODES = len(KERNEL_NAMES)
-if sorted(map(code_of, KERNEL_NAMES)) != list(range(len(ACTIVATIONS))):
-    raise RuntimeError("every registered activation needs a branch in the kernels: "
-                       f"registered {ACTIVATIONS.names()}, kernels {KERNEL_NAMES}")
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")

@@ -14,6 +14,7 @@ import numba
 import numpy as np
 
 from core.common.registry import Registry
+from core.nn.codes import kernel_codes
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,9 @@ def code_of(name: str) -> int:
     return LOSSES.get(name).code
 
 
-# The losses ``loss_and_grad_kernel`` implements, as named codes from the registry
-# (frozen into the kernel by numba; they change only with this file, as its cache).
+# The losses ``loss_and_grad_kernel`` has a branch for, as named codes (core.nn.codes).
 KERNEL_NAMES = ("mse", "bce_logits", "softmax_ce")
-MSE, BCE_LOGITS, SOFTMAX_CE = map(code_of, KERNEL_NAMES)
-if sorted(map(code_of, KERNEL_NAMES)) != list(range(len(LOSSES))):
-    raise RuntimeError("every registered loss needs a branch in loss_and_grad_kernel: "
-                       f"registered {LOSSES.names()}, kernel {KERNEL_NAMES}")
+MSE, BCE_LOGITS, SOFTMAX_CE = kernel_codes(LOSSES, KERNEL_NAMES)
 
 # Placeholders for the target form a loss does not read.
 _NO_FLOAT_TARGETS = np.zeros((1, 1))

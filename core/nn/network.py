@@ -70,6 +70,9 @@ class Network:
         self._starts = np.array(self.plan[:, layer_plan.START])  # contiguous, writable
         self._stops = np.array(self.plan[:, layer_plan.STOP])
         self._layout: tuple[int, np.ndarray, int] = (-1, np.zeros((0, 0), np.int64), 0)
+        self._scratch = (-1, layer_plan.grad_scratch(self.plan, 0))  # (m, backward scratch)
+        # no stochastic layer: one noise placeholder for every pass
+        self._no_noise = layer_plan.pack_noise(self.plan, [0], None)
         self._last: _LastPass | None = None
         self.noise_rng = rng if rng is not None else stream(spec.seed, "activation_noise")
         self.reset(stream(spec.seed, "init"))
@@ -167,10 +170,13 @@ class Network:
             raise ValueError(
                 "batch normalization needs at least 2 examples per batch in training mode "
                 "(the variance of one example is 0); use a larger batch or evaluation mode")
-        draws = self._draws(m, self.noise_rng if rng is None else rng, noise)
-        flat, noise_off = layer_plan.pack_noise(self.plan, [m], [draws])
+        if self._stochastic:
+            draws = self._draws(m, self.noise_rng if rng is None else rng, noise)
+            flat, noise_off = layer_plan.pack_noise(self.plan, [m], [draws])
+        else:
+            flat, noise_off = self._no_noise
         work_off, size = self._work_layout(m)
-        work = layer_plan.aligned_empty(size)
+        work = np.empty(size)  # fresh: outputs returned earlier stay as they were
         out = passes.forward_step(self.plan, self.params, self.buffers, X, work, work_off,
                                   flat, noise_off[0], training, update_stats,
                                   self.spec.bn_eps, self.spec.bn_momentum)
@@ -186,9 +192,11 @@ class Network:
         if g.shape != (m, self.spec.output_size):  # the kernel does no bounds checks
             raise ValueError(f"dL/d(output) must have shape {(m, self.spec.output_size)} "
                              f"(the last forward pass), got {g.shape}")
+        if self._scratch[0] != m:  # pure scratch: kept for the next batch of this size
+            self._scratch = (m, layer_plan.grad_scratch(self.plan, m))
         passes.backward_step(self.plan, self.params, self.grad, last.x, last.work,
-                             last.work_off, layer_plan.grad_scratch(self.plan, m), last.noise,
-                             last.noise_off, self.training, g)
+                             last.work_off, self._scratch[1], last.noise, last.noise_off,
+                             self.training, g)
         return self.grad
 
     def loss_and_grad(self, X: np.ndarray, y: np.ndarray, *,

@@ -35,8 +35,24 @@ import numba
 
 from core.nn import activations as act
 from core.nn import layers
-from core.nn.plan import (ACT, B, BETA, BN, GAMMA, INV_STD, N_IN, N_OUT, PRE, PRELU, RUN_MEAN,
-                          RUN_VAR, W, XHAT, A, Z)
+from core.nn.plan import (
+    ACT,
+    BETA,
+    BN,
+    GAMMA,
+    INV_STD,
+    N_IN,
+    N_OUT,
+    PRE,
+    PRELU,
+    RUN_MEAN,
+    RUN_VAR,
+    XHAT,
+    A,
+    B,
+    W,
+    Z,
+)
 
 _JIT = dict(nogil=True, cache=True, error_model="numpy")
 
@@ -56,44 +72,55 @@ def views(plan, params, grad, work, work_off, scratch, x, g_out):
     """The view table of a batch of m = x.shape[0] rows (see the module docstring).
 
     Per layer l (n = n_out): Z, XHAT, PRE, A (m, n) and INV (1, n) in ``work`` as
-    laid out by ``plan.work_layout``; absent ones alias a present one (XHAT and PRE
-    -> Z without BN, A -> PRE for the output layer, INV -> an empty row). GA[l] =
-    dL/d(input of l) (m, n_in) in row l % 2 of ``scratch`` (``plan.grad_scratch``;
-    rows alternate so that a layer never writes the row it reads), GPRE and GZ
-    (m, n) in rows 2 and 3; without scratch (``scratch.shape[1] == 0``, a forward
-    pass only) they alias Z. W and GW are the (n_in, n) weights in params and grad.
+    laid out by ``plan.work_layout``; GA[l] = dL/d(input of l) (m, n_in) in row
+    l % 2 of ``scratch`` (``plan.grad_scratch``; rows alternate so that a layer never
+    writes the row it reads), GPRE and GZ (m, n) in rows 2 and 3; W and GW the
+    (n_in, n) weights in params and grad. PRE is Z without BN, A is PRE for the
+    output layer, and a view no pass reads (XHAT, INV, GZ without BN, GA of layer 0,
+    the gradient views without scratch: ``scratch.shape[1] == 0``, a forward pass
+    only) is Z again.
     ``g_out``: dL/d(output), (m, n of the last layer); for the fused kernel row
     L % 2 of scratch, which the last layer's GA does not use.
     """
-    n_layers = plan.shape[0]
+    L = plan.shape[0]
     m = x.shape[0]
     grads = scratch.shape[1] > 0
     v = []
     for s in range(N_SLOTS):
-        for l in range(n_layers):
+        for l in range(L):
             n, n_in = plan[l, N_OUT], plan[l, N_IN]
             bn = plan[l, BN] != 0
-            if s == V_W:
-                v.append(view2d(params, plan[l, W], n_in, n))
-            elif s == V_GW:
-                v.append(view2d(grad, plan[l, W], n_in, n))
+            hidden = plan[l, ACT] >= 0
+            # a view no pass reads is the layer's Z again: no reshape for it
+            unused = ((s in (V_XHAT, V_PRE, V_INV, V_GZ) and not bn)
+                      or (s in (V_A, V_GPRE) and not hidden) or (s == V_GA and l == 0)
+                      or (s in (V_GA, V_GPRE, V_GZ, V_GW) and not grads))
+            if s == V_Z:
+                v.append(view2d(work, work_off[l, Z], m, n))
+            elif s == V_PRE and not bn:
+                v.append(v[l])  # PRE is Z itself
+            elif s == V_A and not hidden:
+                v.append(v[V_PRE * L + l])  # the output layer's output is its PRE
+            elif unused:
+                v.append(v[l])
+            elif s == V_XHAT:
+                v.append(view2d(work, work_off[l, XHAT], m, n))
+            elif s == V_PRE:
+                v.append(view2d(work, work_off[l, PRE], m, n))
+            elif s == V_A:
+                v.append(view2d(work, work_off[l, A], m, n))
             elif s == V_INV:
-                v.append(view2d(work, work_off[l, INV_STD] if bn else 0, 1, n if bn else 0))
-            elif s == V_GA and grads:
+                v.append(view2d(work, work_off[l, INV_STD], 1, n))
+            elif s == V_GA:
                 v.append(view2d(scratch[l % 2], 0, m, n_in))
-            elif s == V_GPRE and grads:
+            elif s == V_GPRE:
                 v.append(view2d(scratch[2], 0, m, n))
-            elif s == V_GZ and grads:
+            elif s == V_GZ:
                 v.append(view2d(scratch[3], 0, m, n))
+            elif s == V_W:
+                v.append(view2d(params, plan[l, W], n_in, n))
             else:
-                col = Z  # also the stand-in of every absent view
-                if bn and s == V_XHAT:
-                    col = XHAT
-                elif (bn and s == V_PRE) or (s == V_A and work_off[l, A] < 0):
-                    col = PRE
-                elif s == V_A:
-                    col = A
-                v.append(view2d(work, work_off[l, col], m, n))
+                v.append(view2d(grad, plan[l, W], n_in, n))
     v.append(x)
     v.append(g_out)
     return v

@@ -248,7 +248,8 @@ class FusedStepper:
             (net.plan, net.params, net.grad, net.buffers, net.spec.bn_eps,
              net.spec.bn_momentum, self.loss_code),
             (noise, noise_off, gnoise, grad_noise is not None), (code, s0, s1, s2, scalars),
-            float(loss_limit), (self.work, self.work_off, self.scratch), (self.prev, out_loss, out_norms))
+            float(loss_limit), (self.work, self.work_off, self.scratch),
+            (self.prev, out_loss, out_norms))
         optimizer.advance(done)
         return done, status, out_loss[:done], out_norms[:done]
 
