@@ -138,6 +138,7 @@ def prepare_targets(name: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
     return np.ascontiguousarray(y)
 
 
+# inlined: the fused kernel calls it every step (see core.nn.passes on call costs)
 @numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
 def loss_and_grad_kernel(code, out, yf, yi, grad):
     """Loss ``code`` of outputs ``out`` (m, k); writes dL/d(out) into ``grad``.

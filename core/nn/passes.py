@@ -18,15 +18,18 @@ and backward, from g = dL/do:
 
 The arrays a pass works on come as one *view table*, a list of 2-D views built
 once per batch size by ``views``: slot s of layer l is ``V[s * L + l]`` (L
-layers), plus the input x and dL/d(output) at the end. Why one list and not a
-list per kind, or arguments of their own: numba increfs every array or list
-argument when a compiled function is entered and decrefs it on return (two
-atomic operations each), and the fused kernel calls these passes every step; with
-one list per kind the passes cost the small workloads 5% of their speed. And why
-views at all: numba's reshape costs ~25 ns, which the fused kernel would
-otherwise pay several times per layer and step. Where a layer lacks an array (no
-bias, no PReLU slope, no noise draw), an empty slice or another view of the right
-type stands in; the kernels never touch it, and nothing is allocated per call.
+layers), plus the input x and dL/d(output) at the end.
+
+Why so, measured on benchmarks/bench.py's small workload (a): numba increfs every
+array or list argument when a compiled function is entered and decrefs it on
+return (two atomic operations each), and the fused kernel calls these passes
+every step. With one list per kind of view the passes cost 5% of the speed; one
+table leaves 3%, and inlining the two passes into their callers
+(``inline="always"``) half of that. Views at all, because numba's reshape costs
+~25 ns, which the kernel would otherwise pay several times per layer and step.
+Where a layer lacks an array (no bias, no PReLU slope, no noise draw), an empty
+slice or another view of the right type stands in; the kernels never touch it,
+and nothing is allocated per call.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ def views(plan, params, grad, work, work_off, scratch, x, g_out):
     return v
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def forward_pass(plan, params, buffers, V, noise, noise_off, training, update_stats,
                  bn_eps, bn_momentum):
     """Run the network on the table's input x; returns the output (a view in ``V``).
@@ -195,7 +198,7 @@ def forward_pass(plan, params, buffers, V, noise, noise_off, training, update_st
     return u
 
 
-@numba.njit(**_JIT)
+@numba.njit(inline="always", **_JIT)
 def backward_pass(plan, params, grad, V, noise, noise_off, training):
     """Fill ``grad`` with dL/dparams from the table's dL/d(output), after
     ``forward_pass`` on the same table with the same parameters.

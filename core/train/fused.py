@@ -27,6 +27,8 @@ from core.optim import apply_update
 OK, BAD_GRADIENT, BAD_WEIGHTS, BAD_LOSS = 0, 1, 2, 3
 
 _JIT = dict(nogil=True, cache=True, error_model="numpy")
+# The per-step helpers are inlined into the kernel: a compiled call increfs and
+# decrefs each of its array arguments (see core.nn.passes), which per step adds up.
 
 
 @numba.njit(inline="always", **_JIT)
