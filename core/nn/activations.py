@@ -32,7 +32,7 @@ class ActivationInfo:
     """What the GUI and the network need to know about one activation."""
 
     name: str
-    code: int
+    code: int  # the kernel code: registration order (core.nn.codes)
     label: str
     formula: str
     derivative: str

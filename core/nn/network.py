@@ -176,7 +176,7 @@ class Network:
         else:
             flat, noise_off = self._no_noise
         work_off, size = self._work_layout(m)
-        work = np.empty(size)  # fresh: outputs returned earlier stay as they were
+        work = layer_plan.work_buffer(size)  # fresh: outputs returned earlier stay as they were
         out = passes.forward_step(self.plan, self.params, self.buffers, X, work, work_off,
                                   flat, noise_off[0], training, update_stats,
                                   self.spec.bn_eps, self.spec.bn_momentum)
