@@ -92,8 +92,9 @@ def test_work_layout_gives_disjoint_cache_line_aligned_arrays(name, m):
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert spans[-1][1] <= size
     assert all(s % (P.ALIGN_BYTES // 8) == 0 for s, _ in spans)
-    work = P.aligned_empty(size)
-    assert work.__array_interface__["data"][0] % P.ALIGN_BYTES == 0
+    for work in (P.aligned_empty(size), P.work_buffer(max(size, P.ALIGN_FROM))):
+        assert work.__array_interface__["data"][0] % P.ALIGN_BYTES == 0
+        assert work.flags.c_contiguous and work.dtype == np.float64
 
 
 def test_noise_is_packed_for_stochastic_layers_only_and_shapes_are_checked():
