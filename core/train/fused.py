@@ -94,7 +94,8 @@ def _update_or_stop(loss, norms, loss_limit, params, grad, prev, gnoise, use_gno
     if use_gnoise:
         for i in range(grad.shape[0]):
             grad[i] += gnoise[i]
-    prev[:] = params
+    for i in range(params.shape[0]):  # a loop: numba's slice assignment costs ~0.1 µs
+        prev[i] = params[i]
     code, s0, s1, s2 = opt
     apply_update(code, params, grad, s0, s1, s2, scalars)
     for i in range(params.shape[0]):
