@@ -13,7 +13,7 @@ import numpy as np
 
 from core.nn.losses import LOSSES
 from core.nn.network import Network, NetworkSpec
-from core.optim import optimizers
+from core.optim import OPTIMIZERS, create
 
 
 def warm_up() -> float:
@@ -27,12 +27,12 @@ def warm_up() -> float:
         for bn in (False, True):
             net = Network(NetworkSpec(input_size=2, hidden=(3,), output_size=n_out,
                                       activation="prelu", batch_norm=bn, loss=loss))
-            net.loss_and_grad(X, y)
-            net.eval()
-            net.loss_and_grad(X, y)
+            net.loss_and_grad(X, y)  # the compiled passes (core.nn.passes), training
+            with net.evaluating():
+                net.loss_and_grad(X, y)  # and evaluation
     big = Network(NetworkSpec(input_size=64, hidden=(64,), output_size=1))  # BLAS path
     big.loss_and_grad(rng.normal(size=(64, 64)), np.zeros(64))
     params = np.zeros(3)
-    for name in optimizers.OPTIMIZERS.names():
-        optimizers.create(name).step(params, np.ones(3))
+    for name in OPTIMIZERS.names():
+        create(name).step(params, np.ones(3))
     return time.perf_counter() - t0

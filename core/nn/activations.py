@@ -20,6 +20,7 @@ import numba
 import numpy as np
 
 from core.common.registry import Registry
+from core.nn.codes import kernel_codes
 
 LEAKY_SLOPE = 0.01
 RRELU_LOWER = 1.0 / 8.0
@@ -31,7 +32,7 @@ class ActivationInfo:
     """What the GUI and the network need to know about one activation."""
 
     name: str
-    code: int
+    code: int  # the kernel code: registration order (core.nn.codes)
     label: str
     formula: str
     derivative: str
@@ -43,46 +44,61 @@ class ActivationInfo:
 ACTIVATIONS: Registry[ActivationInfo] = Registry("activation")
 
 
-def _add(info: ActivationInfo) -> None:
-    ACTIVATIONS.register(info.name, info)
+def _add(name: str, label: str, formula: str, derivative: str, **extra) -> None:
+    """Register an activation; its kernel code is its registration order."""
+    ACTIVATIONS.register(name, ActivationInfo(name, len(ACTIVATIONS), label, formula,
+                                              derivative, **extra))
 
 
-_add(ActivationInfo("linear", 0, "Linear (identity)", "h(x) = x", "h'(x) = 1"))
-_add(ActivationInfo(
-    "sigmoid", 1, "Sigmoid", "h(x) = 1 / (1 + e^(-x))", "h'(x) = h(x) (1 - h(x)) <= 1/4",
+_add("linear", "Linear (identity)", "h(x) = x", "h'(x) = 1")
+_add(
+    "sigmoid", "Sigmoid", "h(x) = 1 / (1 + e^(-x))", "h'(x) = h(x) (1 - h(x)) <= 1/4",
     reference="Computed as e^x/(1+e^x) for x < 0 so that no exp overflows.",
-))
-_add(ActivationInfo("tanh", 2, "Tanh", "h(x) = (e^x - e^-x) / (e^x + e^-x)", "h'(x) = 1 - h(x)^2"))
-_add(ActivationInfo(
-    "relu", 3, "ReLU", "h(x) = max(0, x)", "h'(x) = 1 if x > 0 else 0 (0 at x = 0)",
+)
+_add("tanh", "Tanh", "h(x) = (e^x - e^-x) / (e^x + e^-x)", "h'(x) = 1 - h(x)^2")
+_add(
+    "relu", "ReLU", "h(x) = max(0, x)", "h'(x) = 1 if x > 0 else 0 (0 at x = 0)",
     reference="Nair & Hinton 2010; Glorot, Bordes & Bengio 2011.",
-))
-_add(ActivationInfo(
-    "softplus", 4, "Softplus", "h(x) = ln(1 + e^x)", "h'(x) = sigmoid(x)",
+)
+_add(
+    "softplus", "Softplus", "h(x) = ln(1 + e^x)", "h'(x) = sigmoid(x)",
     reference="Computed as max(x, 0) + log1p(e^-|x|): no overflow at |x| = 1000.",
-))
-_add(ActivationInfo(
-    "leaky_relu", 5, "Leaky ReLU", "h(x) = x if x > 0 else 0.01 x", "h'(x) = 1 if x > 0 else 0.01",
+)
+_add(
+    "leaky_relu", "Leaky ReLU", "h(x) = x if x > 0 else 0.01 x", "h'(x) = 1 if x > 0 else 0.01",
     reference="Maas, Hannun & Ng 2013.",
-))
-_add(ActivationInfo(
-    "prelu", 6, "Parametric ReLU", "h(x) = x if x > 0 else beta x  (beta trainable, per unit)",
+)
+_add(
+    "prelu", "Parametric ReLU", "h(x) = x if x > 0 else beta x  (beta trainable, per unit)",
     "dh/dx = 1 if x > 0 else beta;  dh/dbeta = 0 if x > 0 else x", trainable=True,
     reference="He et al. 2015, 'Delving deep into rectifiers'. beta starts at 0.25.",
-))
-_add(ActivationInfo(
-    "rrelu", 7, "Randomized leaky ReLU",
+)
+_add(
+    "rrelu", "Randomized leaky ReLU",
     "h(x) = x if x > 0 else s x;  s ~ U[1/8, 1/3] per element in training, "
     "s = (1/8+1/3)/2 at evaluation",
     "h'(x) = 1 if x > 0 else s", stochastic=True,
     reference="Xu et al. 2015, 'Empirical evaluation of rectified activations'.",
-))
-_add(ActivationInfo(
-    "noisy_relu", 8, "Noisy ReLU",
+)
+_add(
+    "noisy_relu", "Noisy ReLU",
     "h(x) = max(0, x + eps);  eps ~ N(0, sigma^2) in training only",
     "h'(x) = 1 if x + eps > 0 else 0", stochastic=True,
     reference="Nair & Hinton 2010. The slide writes N(0, sigma(x)); we use a fixed sigma.",
-))
+)
+
+
+def code_of(name: str) -> int:
+    """The kernel code of activation ``name`` (its registration order)."""
+    return ACTIVATIONS.get(name).code
+
+
+# The activations the kernels below have a branch for, as named codes (core.nn.codes).
+KERNEL_NAMES = ("linear", "sigmoid", "tanh", "relu", "softplus", "leaky_relu", "prelu",
+                "rrelu", "noisy_relu")
+LINEAR, SIGMOID, TANH, RELU, SOFTPLUS, LEAKY_RELU, PRELU, RRELU, NOISY_RELU = kernel_codes(
+    ACTIVATIONS, KERNEL_NAMES)
+N_CODES = len(KERNEL_NAMES)
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
@@ -132,9 +148,11 @@ def _tanh(x):
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def _forward(code, z, a, beta, noise):
     """a = h(z) elementwise; ``beta`` (units,) for prelu, ``noise`` (batch, units) for
-    rrelu (the slopes) and noisy_relu (the added eps)."""
+    rrelu (the slopes) and noisy_relu (the added eps). An unknown ``code`` raises."""
+    if code < 0 or code >= N_CODES:
+        raise ValueError("unknown activation kernel code")
     m, n = z.shape
-    if code == 2:  # the common case gets a loop of its own, which vectorizes
+    if code == TANH:  # the common case gets a loop of its own, which vectorizes
         for i in range(m):
             for j in range(n):
                 a[i, j] = _tanh(z[i, j])
@@ -142,23 +160,23 @@ def _forward(code, z, a, beta, noise):
     for i in range(m):
         for j in range(n):
             x = z[i, j]
-            if code == 0:
+            if code == LINEAR:
                 y = x
-            elif code == 1:
+            elif code == SIGMOID:
                 y = _sigmoid(x)
-            elif code == 2:
+            elif code == TANH:
                 y = _tanh(x)
-            elif code == 3:
+            elif code == RELU:
                 y = x if x > 0.0 else 0.0
-            elif code == 4:
+            elif code == SOFTPLUS:
                 y = max(x, 0.0) + np.log1p(np.exp(-abs(x)))
-            elif code == 5:
+            elif code == LEAKY_RELU:
                 y = x if x > 0.0 else LEAKY_SLOPE * x
-            elif code == 6:
+            elif code == PRELU:
                 y = x if x > 0.0 else beta[j] * x
-            elif code == 7:
+            elif code == RRELU:
                 y = x if x > 0.0 else noise[i, j] * x
-            else:
+            else:  # NOISY_RELU: the one code left in range (checked above)
                 u = x + noise[i, j]
                 y = u if u > 0.0 else 0.0
             a[i, j] = y
@@ -166,38 +184,41 @@ def _forward(code, z, a, beta, noise):
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def _backward(code, z, a, beta, noise, grad_a, grad_z, grad_beta):
-    """grad_z = grad_a * h'(z); for prelu also grad_beta += sum_i grad_a * z (z <= 0).
+    """grad_z = grad_a * h'(z); for prelu also grad_beta = sum_i grad_a * z (z <= 0).
 
-    ``grad_beta`` is overwritten, not accumulated across calls."""
+    ``grad_beta`` is overwritten, not accumulated across calls. An unknown ``code``
+    raises."""
+    if code < 0 or code >= N_CODES:
+        raise ValueError("unknown activation kernel code")
     m, n = z.shape
-    if code == 6:
+    if code == PRELU:
         for j in range(n):
             grad_beta[j] = 0.0
     for i in range(m):
         for j in range(n):
             x = z[i, j]
             g = grad_a[i, j]
-            if code == 0:
+            if code == LINEAR:
                 d = 1.0
-            elif code == 1:
+            elif code == SIGMOID:
                 d = a[i, j] * (1.0 - a[i, j])
-            elif code == 2:
+            elif code == TANH:
                 d = 1.0 - a[i, j] * a[i, j]
-            elif code == 3:
+            elif code == RELU:
                 d = 1.0 if x > 0.0 else 0.0
-            elif code == 4:
+            elif code == SOFTPLUS:
                 d = _sigmoid(x)
-            elif code == 5:
+            elif code == LEAKY_RELU:
                 d = 1.0 if x > 0.0 else LEAKY_SLOPE
-            elif code == 6:
+            elif code == PRELU:
                 if x > 0.0:
                     d = 1.0
                 else:
                     d = beta[j]
                     grad_beta[j] += g * x
-            elif code == 7:
+            elif code == RRELU:
                 d = 1.0 if x > 0.0 else noise[i, j]
-            else:
+            else:  # NOISY_RELU: the one code left in range (checked above)
                 d = 1.0 if x + noise[i, j] > 0.0 else 0.0
             grad_z[i, j] = g * d
 

@@ -14,11 +14,13 @@ import numba
 import numpy as np
 
 from core.common.registry import Registry
+from core.nn.codes import kernel_codes
 
 
 @dataclass(frozen=True)
 class LossInfo:
     name: str
+    code: int  # the kernel code: registration order
     label: str
     formula: str
     gradient: str
@@ -26,17 +28,34 @@ class LossInfo:
 
 
 LOSSES: Registry[LossInfo] = Registry("loss")
-LOSSES.register("mse", LossInfo(
-    "mse", "Mean squared error", "L = 1/(m k) sum_ij (o_ij - y_ij)^2",
-    "dL/do_ij = 2 (o_ij - y_ij) / (m k)", classification=False))
-LOSSES.register("bce_logits", LossInfo(
-    "bce_logits", "Binary cross-entropy (on logits)",
-    "L = 1/(m k) sum_ij [max(o,0) - o y + log(1 + e^-|o|)]  (= -y log s(o) - (1-y) log(1-s(o)))",
-    "dL/do_ij = (sigmoid(o_ij) - y_ij) / (m k)", classification=True))
-LOSSES.register("softmax_ce", LossInfo(
-    "softmax_ce", "Softmax cross-entropy",
-    "L = 1/m sum_i [logsumexp(o_i) - o_i,y_i]", "dL/do_ij = (softmax(o_i)_j - [j = y_i]) / m",
-    classification=True))
+
+
+def _add(name: str, label: str, formula: str, gradient: str, *, classification: bool) -> None:
+    LOSSES.register(name, LossInfo(name, len(LOSSES), label, formula, gradient, classification))
+
+
+_add("mse", "Mean squared error", "L = 1/(m k) sum_ij (o_ij - y_ij)^2",
+     "dL/do_ij = 2 (o_ij - y_ij) / (m k)", classification=False)
+_add("bce_logits", "Binary cross-entropy (on logits)",
+     "L = 1/(m k) sum_ij [max(o,0) - o y + log(1 + e^-|o|)]  (= -y log s(o) - (1-y) log(1-s(o)))",
+     "dL/do_ij = (sigmoid(o_ij) - y_ij) / (m k)", classification=True)
+_add("softmax_ce", "Softmax cross-entropy",
+     "L = 1/m sum_i [logsumexp(o_i) - o_i,y_i]", "dL/do_ij = (softmax(o_i)_j - [j = y_i]) / m",
+     classification=True)
+
+
+def code_of(name: str) -> int:
+    """The kernel code of loss ``name`` (its registration order)."""
+    return LOSSES.get(name).code
+
+
+# The losses ``loss_and_grad_kernel`` has a branch for, as named codes (core.nn.codes).
+KERNEL_NAMES = ("mse", "bce_logits", "softmax_ce")
+MSE, BCE_LOGITS, SOFTMAX_CE = kernel_codes(LOSSES, KERNEL_NAMES)
+
+# Placeholders for the target form a loss does not read.
+_NO_FLOAT_TARGETS = np.zeros((1, 1))
+_NO_LABELS = np.zeros(1, dtype=np.int64)
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
@@ -119,18 +138,33 @@ def prepare_targets(name: str, y: np.ndarray, n_outputs: int) -> np.ndarray:
     return np.ascontiguousarray(y)
 
 
+# inlined: the fused kernel calls it every step (see core.nn.passes on call costs)
+@numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
+def loss_and_grad_kernel(code, out, yf, yi, grad):
+    """Loss ``code`` of outputs ``out`` (m, k); writes dL/d(out) into ``grad``.
+
+    ``yf`` (m, k) float targets (MSE, BCE) and ``yi`` (m,) int64 class indices
+    (softmax CE): a loss reads one of them, the other may be a placeholder. The one
+    loss dispatch of the code base: ``loss_and_grad`` and the fused kernel call it.
+    An unknown ``code`` raises.
+    """
+    if code == MSE:
+        return _mse(out, yf, grad)
+    if code == BCE_LOGITS:
+        return _bce_logits(out, yf, grad)
+    if code == SOFTMAX_CE:
+        return _softmax_ce(out, yi, grad)
+    raise ValueError("unknown loss kernel code")
+
+
 def loss_and_grad(name: str, out: np.ndarray, targets: np.ndarray,
                   grad: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """Loss value and dL/d(out); ``targets`` as returned by ``prepare_targets``."""
+    info = LOSSES.get(name)
     if grad is None:
         grad = np.empty_like(out)
-    if name == "mse":
-        value = _mse(out, targets, grad)
-    elif name == "bce_logits":
-        value = _bce_logits(out, targets, grad)
-    elif name == "softmax_ce":
-        value = _softmax_ce(out, targets, grad)
+    if info.code == SOFTMAX_CE:
+        value = loss_and_grad_kernel(info.code, out, _NO_FLOAT_TARGETS, targets, grad)
     else:
-        LOSSES.get(name)
-        raise AssertionError("unreachable")
+        value = loss_and_grad_kernel(info.code, out, targets, _NO_LABELS, grad)
     return float(value), grad

@@ -110,3 +110,48 @@ def test_fast_tanh_is_within_two_ulp_of_libm_everywhere():
     special = act.forward("tanh", np.array([[np.nan, np.inf, -np.inf, -0.0]]))
     assert np.isnan(special[0, 0]) and list(special[0, 1:3]) == [1.0, -1.0]
     assert np.signbit(special[0, 3])
+
+
+def test_kernel_codes_are_the_registration_order_and_named_constants_match():
+    names = act.ACTIVATIONS.names()
+    assert [act.code_of(n) for n in names] == list(range(len(names)))
+    for name in names:
+        assert getattr(act, name.upper()) == act.code_of(name)
+    assert sorted(act.KERNEL_NAMES) == sorted(names) and act.N_CODES == len(names)
+
+
+@pytest.mark.parametrize("name", act.ACTIVATIONS.names())
+def test_every_registered_activation_has_a_kernel_branch(name):
+    """Each code runs its own branch: the kernel's output differs from every other
+    activation's on a grid through both signs (the draws set apart rrelu/noisy ReLU)."""
+    z = np.linspace(-3.0, 3.0, 12).reshape(3, 4)
+    beta = np.full(4, 0.3)
+    noise = np.full(z.shape, 0.7)
+    outs = {}
+    for other in act.ACTIVATIONS.names():
+        a = np.empty_like(z)
+        act._forward(act.code_of(other), z, a, beta, noise)
+        outs[other] = a
+    assert all(not np.array_equal(outs[name], outs[o]) for o in outs if o != name)
+
+
+@pytest.mark.parametrize("code", [-1, act.N_CODES, 99])
+def test_an_unknown_kernel_code_raises_instead_of_computing_something(code):
+    z = np.ones((2, 2))
+    with pytest.raises(ValueError, match="unknown activation kernel code"):
+        act._forward(code, z, np.empty_like(z), np.ones(2), z)
+    with pytest.raises(ValueError, match="unknown activation kernel code"):
+        act._backward(code, z, z, np.ones(2), z, z, np.empty_like(z), np.zeros(2))
+
+
+def test_registering_an_activation_without_a_kernel_branch_fails_at_import():
+    from core.common.registry import Registry
+    from core.nn.codes import kernel_codes
+
+    reg = Registry("activation")
+    for name in act.ACTIVATIONS.names():
+        reg.register(name, act.ACTIVATIONS.get(name))
+    assert kernel_codes(reg, act.KERNEL_NAMES) == tuple(range(act.N_CODES))
+    reg.register("swish", act.ActivationInfo("swish", act.N_CODES, "Swish", "x s(x)", "..."))
+    with pytest.raises(RuntimeError, match="every registered activation needs a kernel branch"):
+        kernel_codes(reg, act.KERNEL_NAMES)

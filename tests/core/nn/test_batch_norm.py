@@ -19,7 +19,7 @@ def test_training_output_has_zero_mean_and_unit_variance_per_feature():
     net = _bn_net()
     X = np.random.default_rng(0).normal(3.0, 5.0, size=(64, 4))
     net.forward(X)
-    pre = net.blocks[0].cache["pre"]  # gamma = 1, beta = 0 after init
+    pre = net.intermediates(0)["pre"]  # gamma = 1, beta = 0 after init
     np.testing.assert_allclose(pre.mean(0), 0.0, atol=1e-12)
     np.testing.assert_allclose(pre.var(0), 1.0, rtol=1e-4)  # eps = 1e-5 shrinks it a hair
 
@@ -30,7 +30,7 @@ def test_gamma_and_beta_scale_and_shift_the_normalized_output():
     blk.gamma[...] = np.arange(1, 7)
     blk.beta[...] = -np.arange(6)
     net.forward(np.random.default_rng(1).normal(size=(50, 4)))
-    pre = blk.cache["pre"]
+    pre = net.intermediates(0)["pre"]
     np.testing.assert_allclose(pre.mean(0), -np.arange(6), atol=1e-12)
     np.testing.assert_allclose(pre.std(0), np.arange(1, 7), rtol=1e-4)
 
@@ -54,7 +54,7 @@ def test_running_statistics_follow_the_momentum_rule_and_drive_evaluation():
     before = net.buffers.copy()
     net.forward(X)
     expected = (X @ blk.W - rm) / np.sqrt(rv + net.spec.bn_eps)
-    np.testing.assert_allclose(blk.cache["pre"], expected, rtol=1e-12)
+    np.testing.assert_allclose(net.intermediates(0)["pre"], expected, rtol=1e-12)
     np.testing.assert_array_equal(net.buffers, before)  # evaluation never updates them
 
 

@@ -57,3 +57,36 @@ def test_cross_entropies_are_stable_for_huge_logits():
 def test_bad_targets_are_named(name, y, match):
     with pytest.raises(ValueError, match=match):
         losses.prepare_targets(name, y, 3 if name != "bce_logits" else 1)
+
+
+def test_loss_codes_are_the_registration_order_and_named_constants_match():
+    names = losses.LOSSES.names()
+    assert [losses.code_of(n) for n in names] == list(range(len(names)))
+    for name in names:
+        assert getattr(losses, name.upper()) == losses.code_of(name)
+    assert sorted(losses.KERNEL_NAMES) == sorted(names)
+
+
+@pytest.mark.parametrize("name,k", [("mse", 2), ("bce_logits", 2), ("softmax_ce", 3)])
+def test_the_one_dispatch_kernel_runs_the_named_loss(name, k):
+    rng = np.random.default_rng(3)
+    o = rng.normal(size=(5, k))
+    labels = rng.integers(0, k, size=5)
+    yf = rng.uniform(size=(5, k))
+    ref = {"mse": lambda: np.mean((o - yf) ** 2),
+           "bce_logits": lambda: np.mean(np.logaddexp(0, o) - o * yf),
+           "softmax_ce": lambda: np.mean(np.log(np.exp(o).sum(1)) - o[np.arange(5), labels])}
+    g = np.empty_like(o)
+    value = losses.loss_and_grad_kernel(losses.code_of(name), o, yf, labels, g)
+    assert value == pytest.approx(ref[name](), rel=1e-12)
+    targets = labels if name == "softmax_ce" else yf
+    v2, g2 = losses.loss_and_grad(name, o, targets)
+    assert v2 == value
+    np.testing.assert_array_equal(g2, g)
+
+
+def test_an_unknown_loss_code_raises():
+    o = np.zeros((2, 2))
+    with pytest.raises(ValueError, match="unknown loss kernel code"):
+        losses.loss_and_grad_kernel(len(losses.LOSSES), o, o, np.zeros(2, np.int64),
+                                    np.empty_like(o))

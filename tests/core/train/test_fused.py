@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.optim.optimizers import OPTIMIZERS
+from core.nn import plan as P
+from core.nn.network import Network, NetworkSpec
+from core.optim import OPTIMIZERS, create
+from core.train import fused
+from core.train.fused import FusedStepper
 from core.train.trainer import Trainer
 from tests.core.train.test_trainer import make_config
 
@@ -95,3 +99,114 @@ def test_run_with_fused_evaluations_equals_step_by_step_with_evaluations():
     for ha, hb in zip(a.act_hists + a.grad_hists, b.act_hists + b.grad_hists, strict=True):
         np.testing.assert_array_equal(ha.counts, hb.counts)
         np.testing.assert_array_equal(ha.edges, hb.edges)
+
+
+# -- the kernel's pieces and its guards -------------------------------------------------
+
+def _net_and_data(hidden=(4, 4, 4), **kw):
+    spec = NetworkSpec(input_size=2, hidden=hidden, output_size=1, **kw)
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(40, 2))
+    return spec, X, np.sin(X[:, :1])
+
+
+def _step_path(net, X, y, idx, starts, opt):
+    """The reference: Network.loss_and_grad + Optimizer.step per batch."""
+    losses, norms = [], []
+    for k in range(starts.size - 1):
+        rows = idx[starts[k]:starts[k + 1]]
+        loss, grad = net.loss_and_grad(X[rows], y[rows])
+        losses.append(loss)
+        norms.append(net.grad_norms())
+        opt.step(net.params, grad)
+    return np.array(losses), np.array(norms)
+
+
+def _batches(n_steps, size, n_rows, seed=0):
+    idx = np.random.default_rng(seed).integers(0, n_rows, n_steps * size).astype(np.int64)
+    return idx, np.arange(n_steps + 1, dtype=np.int64) * size
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_both_paths_read_the_networks_plan(swap):
+    """With two same-shaped layers' offsets swapped in the plan, the fused kernel and
+    the step path still agree bit for bit (and differ from the unswapped run): the
+    kernel keeps no layout of its own."""
+    spec, X, y = _net_and_data()
+    nets = [Network(spec) for _ in range(3)]
+    if swap:
+        for net in nets[:2]:
+            plan = net.plan.copy()
+            plan[[1, 2], P.W] = plan[[2, 1], P.W]
+            plan[[1, 2], P.B] = plan[[2, 1], P.B]
+            plan.flags.writeable = False
+            net.plan = plan
+    idx, starts = _batches(6, 8, X.shape[0])
+    stepper = FusedStepper(nets[0], X, y)
+    done, status, loss, norms = stepper.run(idx, starts, None, None, create("adam"))
+    assert (done, status) == (6, fused.OK)
+    ref_loss, ref_norms = _step_path(nets[1], X, y, idx, starts, create("adam"))
+    np.testing.assert_array_equal(loss, ref_loss)
+    np.testing.assert_array_equal(norms, ref_norms)
+    np.testing.assert_array_equal(nets[0].params, nets[1].params)
+    for a, b in zip(stepper.hidden_activations(8), nets[1].hidden_activations(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    plain = FusedStepper(nets[2], X, y).run(idx, starts, None, None, create("adam"))[2]
+    assert np.array_equal(plain, loss) != swap
+
+
+def test_gather_copies_the_batch_rows():
+    rng = np.random.default_rng(0)
+    X, Yf, Yi = rng.normal(size=(6, 3)), rng.normal(size=(6, 2)), np.arange(6) * 10
+    rows = np.array([4, 0, 4], dtype=np.int64)
+    xb, yb, yi = np.empty((3, 3)), np.empty((3, 2)), np.empty(3, dtype=np.int64)
+    fused._gather(X, Yf, Yi, rows, xb, yb, yi)
+    np.testing.assert_array_equal(xb, X[rows])
+    np.testing.assert_array_equal(yb, Yf[rows])
+    np.testing.assert_array_equal(yi, Yi[rows])
+
+
+def _update(loss, norms, params, grad, *, limit=np.inf, noise=None):
+    prev = np.zeros_like(params)
+    opt = create("sgd", lr=1.0)
+    code, (s0, s1, s2), scalars = opt.plan(params.size, 1)
+    gnoise = np.zeros(params.size) if noise is None else noise
+    status = fused._update_or_stop(loss, np.asarray(norms, float), limit, params, grad, prev,
+                                   gnoise, noise is not None, (code, s0, s1, s2), scalars[0])
+    return status, prev
+
+
+def test_update_or_stop_checks_before_and_after_the_update():
+    w = np.array([1.0, 2.0])
+    status, _ = _update(np.nan, [1.0], w, np.ones(2))
+    assert status == fused.BAD_GRADIENT and w.tolist() == [1.0, 2.0]
+    status, _ = _update(1.0, [np.inf], w, np.ones(2))
+    assert status == fused.BAD_GRADIENT and w.tolist() == [1.0, 2.0]
+    status, _ = _update(5.0, [1.0], w, np.ones(2), limit=4.0)
+    assert status == fused.BAD_LOSS and w.tolist() == [1.0, 2.0]
+    status, _ = _update(1.0, [1.0], w, np.array([np.inf, 0.0]))
+    assert status == fused.BAD_WEIGHTS and w.tolist() == [1.0, 2.0]  # restored
+    g = np.array([0.5, 0.25])
+    status, prev = _update(1.0, [1.0], w, g, noise=np.array([0.5, 0.0]))
+    assert status == fused.OK and prev.tolist() == [1.0, 2.0]
+    assert g.tolist() == [1.0, 0.25] and w.tolist() == [0.0, 1.75]  # w - lr (g + noise)
+
+
+def test_run_refuses_noise_and_batch_plans_the_kernel_would_read_past():
+    spec, X, y = _net_and_data(hidden=(3,), activation="rrelu")
+    net = Network(spec)
+    stepper = FusedStepper(net, X, y)
+    idx, starts = _batches(2, 4, X.shape[0])
+    opt = create("sgd")
+    with pytest.raises(ValueError, match=r"layer 1 must have shape \(4, 3\)"):
+        stepper.run(idx, starts, [[np.zeros((4, 3)), None], [np.zeros((3, 3)), None]],
+                    None, opt)
+    with pytest.raises(ValueError, match="gradient noise must have shape"):
+        stepper.run(idx, starts, None, np.zeros((1, net.params.size)), opt)
+    with pytest.raises(ValueError, match="row index outside"):
+        stepper.run(idx + X.shape[0], starts, None, None, opt)
+    with pytest.raises(ValueError, match="rise from 0"):
+        stepper.run(idx, starts[::-1].copy(), None, None, opt)
+    with pytest.raises(ValueError, match="int64"):
+        stepper.run(idx.astype(np.int32), starts, None, None, opt)
+    assert opt.state_dict() == create("sgd").state_dict()  # nothing ran
