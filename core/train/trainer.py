@@ -24,8 +24,7 @@ or ``set_optimizer``, and the optimizer in use is ``trainer.optimizer``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import numpy as np
 
@@ -61,18 +60,6 @@ NOISE_FLOATS = 1 << 24  # 128 MB of random draws per kernel call at most
 KERNEL_STOPS = {fused.BAD_GRADIENT: StopReason.NON_FINITE_GRADIENT,
                 fused.BAD_WEIGHTS: StopReason.NON_FINITE_WEIGHTS,
                 fused.BAD_LOSS: StopReason.LOSS_EXPLODED}
-
-
-@contextmanager
-def _evaluating(net: Network) -> Iterator[Network]:
-    """``net`` in evaluation mode for the block (BN running statistics, no
-    activation noise); its previous mode afterwards, also on an error."""
-    was = net.training
-    net.training = False
-    try:
-        yield net
-    finally:
-        net.training = was
 
 
 class Trainer:
@@ -246,7 +233,7 @@ class Trainer:
 
     def _full_train_loss(self) -> float:
         """L0 on (at most) the first LOSS_ROWS training rows: memory stays bounded."""
-        with _evaluating(self.network) as net, np.errstate(all="ignore"):
+        with self.network.evaluating() as net, np.errstate(all="ignore"):
             return float(net.loss(self.data.train.X[:LOSS_ROWS], self.y_train[:LOSS_ROWS]))
 
     def _diverge(self, reason: StopReason) -> None:
@@ -283,7 +270,7 @@ class Trainer:
             self._stop(RunStatus.EARLY_STOPPED, self.early_stopping.message(self.step))
 
     def _outputs(self, X: np.ndarray) -> np.ndarray:
-        with _evaluating(self.network) as net:
+        with self.network.evaluating() as net:
             return net.forward(X, update_stats=False).copy()
 
     def validation_metrics(self) -> tuple[float, float]:
@@ -291,7 +278,7 @@ class Trainer:
         val = self.data.val
         if val.X.shape[0] == 0:
             return float("nan"), float("nan")
-        with _evaluating(self.network) as net:
+        with self.network.evaluating() as net:
             loss = net.loss(val.X, self.y_val)
             out = net.forward(val.X, update_stats=False)
         return loss, experiment.accuracy(self.loss_name, out, val)

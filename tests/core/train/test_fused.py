@@ -11,6 +11,7 @@ from core.optim import OPTIMIZERS, create
 from core.train import fused
 from core.train.fused import FusedStepper
 from core.train.trainer import Trainer
+from tests.core.train.reference import reference_step
 from tests.core.train.test_trainer import make_config
 
 CASES = {
@@ -54,7 +55,7 @@ def test_fused_chunks_equal_step_by_step(case):
     assert fused.train_chunk(37) == 37
     assert fused.train_chunk(40) == 40
     for _ in range(77):
-        stepwise.train_step()
+        reference_step(stepwise)
     _assert_equal(fused, stepwise)
 
 
@@ -64,7 +65,7 @@ def test_every_optimizer_fused_equals_step_by_step(name):
                              "network": {"batch_norm": True}})
     fused.train_chunk(30)
     for _ in range(30):
-        stepwise.train_step()
+        reference_step(stepwise)
     _assert_equal(fused, stepwise)
 
 
@@ -75,7 +76,7 @@ def test_divergence_inside_a_chunk_stops_at_the_same_step_with_finite_weights():
     fused, stepwise = _pair(sections)
     fused.train_chunk(50)
     while not stepwise.finished:
-        stepwise.train_step()
+        reference_step(stepwise)
     assert fused.status == stepwise.status == "diverged"
     assert fused.stop_step == stepwise.stop_step
     np.testing.assert_array_equal(fused.network.params, stepwise.network.params)
@@ -89,7 +90,7 @@ def test_run_with_fused_evaluations_equals_step_by_step_with_evaluations():
     fused, stepwise = Trainer(make_config(**sections)), Trainer(make_config(**sections))
     fused.run(60)
     for _ in range(60):
-        stepwise.train_step()
+        reference_step(stepwise)
     _assert_equal(fused, stepwise)
     a, b = fused.snapshot(), stepwise.snapshot()
     for x, y in [(a.eval_steps, b.eval_steps), (a.val_loss, b.val_loss),

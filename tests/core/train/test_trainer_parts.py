@@ -12,7 +12,7 @@ import pytest
 from core.cli import run_command
 from core.train.session import load_session, save_session
 from core.train.status import RunStatus
-from core.train.trainer import Trainer, _evaluating
+from core.train.trainer import Trainer
 from tests.core.train.test_trainer import make_config
 
 DIVERGING = dict(network={"hidden": [32] * 10, "activation": "linear",
@@ -49,14 +49,14 @@ def test_the_runner_writes_the_status_as_a_plain_string(tmp_path):
 def test_evaluating_restores_the_previous_mode_also_after_an_error():
     net = Trainer(make_config()).network
     assert net.training
-    with _evaluating(net):
+    with net.evaluating():
         assert not net.training
     assert net.training
-    with pytest.raises(RuntimeError), _evaluating(net):
+    with pytest.raises(RuntimeError), net.evaluating():
         raise RuntimeError
     assert net.training
     net.training = False
-    with _evaluating(net):
+    with net.evaluating():
         pass
     assert not net.training  # it restores, it does not switch training on
 
