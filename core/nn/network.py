@@ -25,7 +25,7 @@ import numpy as np
 
 from core.common.rng import stream
 from core.nn import activations as act
-from core.nn import initializers, layers, losses, passes
+from core.nn import initializers, layers, losses, passes, penalty
 from core.nn import plan as layer_plan
 from core.nn.spec import NetworkSpec, validate_spec
 
@@ -202,13 +202,24 @@ class Network:
     def loss_and_grad(self, X: np.ndarray, y: np.ndarray, *,
                       rng: np.random.Generator | None = None, update_stats: bool = True,
                       noise: list | None = None) -> tuple[float, np.ndarray]:
-        """Mean loss on (X, y) and its gradient w.r.t. ``params`` (the flat ``grad``)."""
+        """Mean loss on (X, y) and the gradient w.r.t. ``params`` (the flat ``grad``) of
+        that loss plus the weights' penalty (``penalty()``; 0 unless the spec sets l1 or
+        l2). The value returned is the data loss alone, so runs with and without a
+        penalty compare on one scale."""
         X = self._check_X(X)
         targets = self._targets(X, y)
         out = self.forward(X, rng=rng, update_stats=update_stats, noise=noise)
         value, g_out = losses.loss_and_grad(self.spec.loss, out, targets)
         self.backward(g_out)
+        if self.spec.l1 or self.spec.l2:
+            penalty.add_penalty_grad(self.plan, self.params, self.grad, self.spec.l1,
+                                     self.spec.l2)
         return value, self.grad
+
+    def penalty(self) -> float:
+        """The weights' L1 + L2 penalty Ω(w) (``core.nn.penalty``); the objective whose
+        gradient ``loss_and_grad`` returns is ``loss(X, y) + penalty()``."""
+        return penalty.penalty(self.plan, self.params, self.spec.l1, self.spec.l2)
 
     def loss(self, X: np.ndarray, y: np.ndarray, *,
              rng: np.random.Generator | None = None) -> float:

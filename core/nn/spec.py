@@ -31,6 +31,8 @@ class NetworkSpec:
     bn_eps: float = 1e-5
     noise_sigma: float = 0.1  # noisy ReLU's sigma
     prelu_init: float = 0.25
+    l1: float = 0.0  # λ1 of the L1 penalty on the weights (core.nn.penalty)
+    l2: float = 0.0  # λ2 of the L2 penalty on the weights
 
     @classmethod
     def from_dict(cls, data: Mapping) -> NetworkSpec:
@@ -94,3 +96,8 @@ def validate_spec(spec: NetworkSpec) -> None:
         raise ValueError(f"noise sigma must be >= 0, got {spec.noise_sigma!r}")
     if not np.isfinite(spec.prelu_init):
         raise ValueError("initial PReLU slope must be finite")
+    for name in ("l1", "l2"):
+        value = getattr(spec, name)
+        if isinstance(value, bool) or not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name.upper()} penalty must be a finite number >= 0, "
+                             f"got {value!r}")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.common import limits
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class _Model(BaseModel):
@@ -187,6 +187,10 @@ class TrainingConfig(_Model):
     eval_every: int = Field(default=10, ge=1, le=limits.MAX_STEPS,
                             description="steps between validation metrics")
     seed: int = Field(default=0, ge=0, le=limits.MAX_SEED)
+    l1: float = Field(default=0.0, ge=0.0, le=10.0,
+                      description="L1 penalty λ1·Σ|W| on the weights (core.nn.penalty)")
+    l2: float = Field(default=0.0, ge=0.0, le=10.0,
+                      description="L2 penalty λ2/2·ΣW² on the weights (core.nn.penalty)")
 
 
 class SessionConfig(_Model):
@@ -270,9 +274,22 @@ def format_validation_error(err: ValidationError) -> str:
 
 
 def parse_config(data: Any) -> SessionConfig:
-    """Validate a plain dict (already migrated) into a SessionConfig; ValueError on problems."""
+    """Validate a plain dict (or JSON text) into a SessionConfig; ValueError on problems.
+
+    A config of an older ``schema_version`` is migrated first, so a user's script
+    written against an older version keeps working."""
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as err:
+            raise ValueError(f"a session config must be JSON: {err}") from None
     if not isinstance(data, dict):
         raise ValueError(f"a session config must be a JSON object, got {type(data).__name__}")
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version < SCHEMA_VERSION:
+        from core.train.migrations import migrate  # migrations import this module
+
+        data = migrate(data)
     try:
         return SessionConfig.model_validate(data)
     except ValidationError as err:

@@ -103,7 +103,7 @@ def network_spec(config: SessionConfig, data: datasets.Dataset) -> NetworkSpec:
         activation=tuple(n.activations()), batch_norm=n.batch_norm, initializer=n.initializer,
         init_sigma=n.init_sigma, loss=loss, seed=config.training.seed,
         bn_momentum=n.bn_momentum, bn_eps=n.bn_eps, noise_sigma=n.noise_sigma,
-        prelu_init=n.prelu_init)
+        prelu_init=n.prelu_init, l1=config.training.l1, l2=config.training.l2)
 
 
 def accuracy(loss: str, outputs: np.ndarray, data: datasets.Dataset) -> float:

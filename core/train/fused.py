@@ -1,8 +1,8 @@
 """Fused training: a chunk of mini-batch steps in one compiled call.
 
 Per step, inside one numba kernel with every buffer allocated once per chunk:
-gather the batch, the network's forward pass, the loss, the backward pass,
-per-layer gradient norms, then update or stop (non-finite loss or gradient, a
+gather the batch, the network's forward pass, the loss, the backward pass (plus
+the weights' L1/L2 penalty gradient), per-layer gradient norms, then update or stop (non-finite loss or gradient, a
 loss above the divergence limit, non-finite weights after the update). The
 forward and backward passes are those of ``Network.forward`` / ``backward``
 (``core.nn.passes``, over the network's own layer plan) and the loss and update
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from core.nn import layers, losses, passes
+from core.nn import layers, losses, passes, penalty
 from core.nn import plan as layer_plan
 from core.nn.network import Network
 from core.optim import apply_update
@@ -117,8 +117,9 @@ def _train_chunk(data, batches, net, noise, opt, loss_limit, work, out):
     batches : tuple of numpy.ndarray
         (idx, idx_start): step k trains on rows ``idx[idx_start[k]:idx_start[k + 1]]``.
     net : tuple
-        (plan, params, grad, buffers, bn_eps, bn_momentum, loss_code): the network's
-        layer plan and flat vectors, BN's ε and momentum, the loss kernel code.
+        (plan, params, grad, buffers, bn_eps, bn_momentum, loss_code, l1, l2): the
+        network's layer plan and flat vectors, BN's ε and momentum, the loss kernel
+        code, the weights' L1 and L2 penalties (``core.nn.penalty``).
     noise : tuple
         (act_noise, noise_off, grad_noise, use_grad_noise): the flat activation noise
         of all steps with offsets (K, layers) (``plan.pack_noise``), the gradient
@@ -145,7 +146,7 @@ def _train_chunk(data, batches, net, noise, opt, loss_limit, work, out):
     """
     X, Yf, Yi = data
     idx, idx_start = batches
-    plan, params, grad, buffers, bn_eps, bn_momentum, loss_code = net
+    plan, params, grad, buffers, bn_eps, bn_momentum, loss_code, l1, l2 = net
     act_noise, noise_off, gnoise, use_gnoise = noise
     code, s0, s1, s2, scalars = opt
     work_buf, work_off, scratch = work
@@ -175,6 +176,8 @@ def _train_chunk(data, batches, net, noise, opt, loss_limit, work, out):
                                 bn_eps, bn_momentum)
         loss = losses.loss_and_grad_kernel(loss_code, u, yb, yi, g_out)
         passes.backward_pass(plan, params, grad, V, act_noise, noise_off[k], True)
+        if l1 != 0.0 or l2 != 0.0:  # as Network.loss_and_grad, right after backward
+            penalty.add_penalty_grad(plan, params, grad, l1, l2)
         layers.layer_norms(grad, starts, stops, norms)
         status = _update_or_stop(loss, norms, loss_limit, params, grad, prev,
                                  gnoise[k] if use_gnoise else gnoise[0], use_gnoise,
@@ -249,7 +252,7 @@ class FusedStepper:
         done, status = _train_chunk(
             (self.X, self.Yf, self.Yi), (idx, idx_start),
             (net.plan, net.params, net.grad, net.buffers, net.spec.bn_eps,
-             net.spec.bn_momentum, self.loss_code),
+             net.spec.bn_momentum, self.loss_code, float(net.spec.l1), float(net.spec.l2)),
             (noise, noise_off, gnoise, grad_noise is not None), (code, s0, s1, s2, scalars),
             float(loss_limit), (self.work, self.work_off, self.scratch),
             (self.prev, out_loss, out_norms))

@@ -46,6 +46,22 @@ def _v1_to_v2(cfg: dict) -> dict:
     return cfg
 
 
+@migration(2)
+def _v2_to_v3(cfg: dict) -> dict:
+    """Version 3 adds the L1 and L2 weight penalties (``training.l1``, ``training.l2``);
+    a version-2 session trained without them, so both are 0."""
+    cfg = dict(cfg)
+    training = cfg.get("training", {})
+    if not isinstance(training, dict):
+        raise MigrationError("training must be a JSON object")
+    training = dict(training)
+    training.setdefault("l1", 0.0)
+    training.setdefault("l2", 0.0)
+    cfg["training"] = training
+    cfg["schema_version"] = 3
+    return cfg
+
+
 def migrate(cfg: dict) -> dict:
     """Bring a config dict to ``SCHEMA_VERSION`` one registered step at a time."""
     version = cfg.get("schema_version")

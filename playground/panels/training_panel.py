@@ -1,4 +1,5 @@
-"""Training panel: batches, shuffling, curriculum, early stopping, gradient noise, seed."""
+"""Training panel: batches, shuffling, weight penalties, curriculum, early stopping,
+gradient noise, seed."""
 
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ class TrainingPanel(SectionPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._build_basics()
+        self._build_penalties()
         self._build_curriculum()
         self._build_early_stopping()
         self._build_noise()
         self.body.addStretch(1)
         for box in (self.batch_size, self.steps, self.eval_every, self.seed, self.start_fraction,
-                    self.epochs_to_full, self.patience, self.min_delta, self.eta, self.gamma):
+                    self.epochs_to_full, self.patience, self.min_delta, self.eta, self.gamma,
+                    self.l1, self.l2):
             box.valueChanged.connect(self.emit_edit)
         self.shuffle.currentIndexChanged.connect(self.emit_edit)
         for check in (self.curriculum, self.early, self.noise):
@@ -54,6 +57,20 @@ class TrainingPanel(SectionPanel):
         self.seed.setToolTip("One seed for data, split, weights and batch order")
         form.addRow("Seed", self.register(("seed",), self.seed))
         self.body.addLayout(form)
+
+    def _build_penalties(self) -> None:
+        box = QGroupBox("Weight penalties (on W only; the loss shown stays the data loss)")
+        form = QFormLayout(box)
+        self.l2 = SciSpinBox(0.0, 10.0, step=1e-4)
+        self.l2.setToolTip("L2 penalty \u03bb\u2082/2\u00b7\u03a3 W\u00b2: the gradient gains "
+                           "\u03bb\u2082\u00b7W (weight decay through the gradient; AdamW's "
+                           "decoupled decay is its own setting)")
+        form.addRow("L2 \u03bb\u2082", self.register(("l2",), self.l2))
+        self.l1 = SciSpinBox(0.0, 10.0, step=1e-4)
+        self.l1.setToolTip("L1 penalty \u03bb\u2081\u00b7\u03a3 |W|: the gradient gains "
+                           "\u03bb\u2081\u00b7sign(W), which drives small weights to zero")
+        form.addRow("L1 \u03bb\u2081", self.register(("l1",), self.l1))
+        self.body.addWidget(box)
 
     def _group(self, title: str, key: str) -> tuple[QGroupBox, QFormLayout]:
         box = QGroupBox(title)
@@ -116,11 +133,14 @@ class TrainingPanel(SectionPanel):
         self.noise.setChecked(t.grad_noise.enabled)
         self.eta.setValue(t.grad_noise.eta)
         self.gamma.setValue(t.grad_noise.gamma)
+        self.l1.setValue(t.l1)
+        self.l2.setValue(t.l2)
 
     def value(self) -> dict:
         d = {"batch_size": self.batch_size.value(), "shuffle": self.shuffle.currentData(),
              "steps": self.steps.value(), "eval_every": self.eval_every.value(),
-             "seed": self.seed.value(),
+             "seed": self.seed.value(), "l1": float(self.l1.value()),
+             "l2": float(self.l2.value()),
              "curriculum": {"enabled": self.curriculum.isChecked(),
                             "start_fraction": self.start_fraction.value(),
                             "epochs_to_full": self.epochs_to_full.value()},

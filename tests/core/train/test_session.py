@@ -138,12 +138,30 @@ def test_migration_from_version_1():
     v1 = {"schema_version": 1, "title": "old",
           "optimizer": {"name": "momentum", "lr": 0.05, "momentum": 0.8},
           "training": {"shuffle": False, "batch_size": 8}}
-    out = sess.migrate(json.loads(json.dumps(v1)))
+    out = sess.MIGRATIONS[1](json.loads(json.dumps(v1)))
     assert out["schema_version"] == 2
     assert out["optimizer"] == {"name": "momentum", "hyper": {"lr": 0.05, "momentum": 0.8}}
     assert out["training"]["shuffle"] == "fixed" and out["training"]["batch_size"] == 8
     assert sess.migrate({"schema_version": 1, "training": {"shuffle": True}})[
         "training"]["shuffle"] == "epoch"
+
+
+def test_migration_from_version_2_adds_the_weight_penalties_as_zero():
+    v2 = {"schema_version": 2, "training": {"batch_size": 8, "seed": 3}}
+    out = sess.MIGRATIONS[2](json.loads(json.dumps(v2)))
+    assert out["schema_version"] == 3
+    assert out["training"] == {"batch_size": 8, "seed": 3, "l1": 0.0, "l2": 0.0}
+    assert sess.migrate(v2)["schema_version"] == SCHEMA_VERSION == 3
+    with pytest.raises(ValueError, match="training must be a JSON object"):
+        sess.MIGRATIONS[2]({"schema_version": 2, "training": [1]})
+
+
+def test_a_version_2_session_file_loads_and_trains_without_penalties(tmp_path):
+    p = tmp_path / "v2.json"
+    p.write_text(json.dumps({"schema_version": 2, "network": {"hidden": [4]}}))
+    config = load_session(p).config
+    assert config.training.l1 == config.training.l2 == 0.0
+    assert Trainer(config).run(3) == 3
 
 
 def test_every_older_version_has_a_migration():

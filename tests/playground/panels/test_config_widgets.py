@@ -111,3 +111,14 @@ def test_a_new_file_shows_every_panel_and_a_new_seed_only_the_training_panel(qtb
     window.controls.new_seed.trigger()
     assert training.seed.value() == engine_config(window).training.seed != 123
     assert net.table.cellWidget(0, 0) is first_row  # the network panel was left alone
+
+
+def test_the_weight_penalties_reach_the_engine_and_the_network(qtbot, window):
+    training = window.panels["training"]
+    training.l2.setValue(0.003)
+    qtbot.waitUntil(lambda: engine_config(window).training.l2 == 0.003, timeout=5_000)
+    training.l1.setValue(0.0005)
+    qtbot.waitUntil(lambda: engine_config(window).training.l1 == 0.0005, timeout=5_000)
+    train_to(qtbot, window, 10)
+    trainer = run_state(qtbot, window).trainer(engine_config(window))
+    assert (trainer.network.spec.l1, trainer.network.spec.l2) == (0.0005, 0.003)
