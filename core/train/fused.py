@@ -2,8 +2,9 @@
 
 Per step, inside one numba kernel with every buffer allocated once per chunk:
 gather the batch, the network's forward pass, the loss, the backward pass (plus
-the weights' L1/L2 penalty gradient), per-layer gradient norms, then update or stop (non-finite loss or gradient, a
-loss above the divergence limit, non-finite weights after the update). The
+the weights' L1/L2 penalty gradient), per-layer gradient norms, then update or
+stop (non-finite loss or gradient, a loss above the divergence limit, non-finite
+weights after the update). The
 forward and backward passes are those of ``Network.forward`` / ``backward``
 (``core.nn.passes``, over the network's own layer plan) and the loss and update
 kernels are the step path's too, called in the same order, so the two paths give
