@@ -14,6 +14,14 @@ import numpy as np
 BLAS_THRESHOLD = 32 * 64 * 64
 
 
+# The explicit loops below pick, per shape, the loop order whose innermost loop is
+# long and contiguous (so that LLVM vectorizes it), while every output element still
+# accumulates its products in one fixed order (ascending k for z and dX, ascending i
+# for dW and db), starting from 0.0: the result is the same bits whichever order of
+# loops serves it, and numba's strict (non-fastmath) floating point is kept.
+SHORT = 4  # an output row narrower than this is summed as a scalar dot product
+
+
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def _dense_forward(x, w, b, use_bias, z):
     """z = x W + b.   x (m, n_in), W (n_in, n_out), b (n_out,)."""
@@ -21,16 +29,27 @@ def _dense_forward(x, w, b, use_bias, z):
     n_out = w.shape[1]
     if m * n_in * n_out >= BLAS_THRESHOLD:
         np.dot(x, w, z)
-    else:
+        if use_bias:
+            for i in range(m):
+                for j in range(n_out):
+                    z[i, j] += b[j]
+        return
+    if n_out < SHORT:  # a narrow output (e.g. the last layer): a dot product per entry
         for i in range(m):
             for j in range(n_out):
-                z[i, j] = 0.0
-            for k in range(n_in):
-                xik = x[i, k]
-                for j in range(n_out):
-                    z[i, j] += xik * w[k, j]
-    if use_bias:
-        for i in range(m):
+                s = 0.0
+                for k in range(n_in):
+                    s += x[i, k] * w[k, j]
+                z[i, j] = s + b[j] if use_bias else s
+        return
+    for i in range(m):  # a row at a time, vectorized along the output units
+        for j in range(n_out):
+            z[i, j] = 0.0
+        for k in range(n_in):
+            xik = x[i, k]
+            for j in range(n_out):
+                z[i, j] += xik * w[k, j]
+        if use_bias:
             for j in range(n_out):
                 z[i, j] += b[j]
 
@@ -44,14 +63,7 @@ def _dense_backward(x, w, grad_z, use_bias, grad_w, grad_b, grad_x, need_grad_x)
     if big:
         np.dot(x.T, grad_z, grad_w)
     else:
-        for k in range(n_in):
-            for j in range(n_out):
-                grad_w[k, j] = 0.0
-        for i in range(m):
-            for k in range(n_in):
-                xik = x[i, k]
-                for j in range(n_out):
-                    grad_w[k, j] += xik * grad_z[i, j]
+        _weight_grad(x, grad_z, grad_w)
     if use_bias:
         for j in range(n_out):
             grad_b[j] = 0.0
@@ -62,12 +74,55 @@ def _dense_backward(x, w, grad_z, use_bias, grad_w, grad_b, grad_x, need_grad_x)
         if big:
             np.dot(grad_z, w.T, grad_x)
         else:
-            for i in range(m):
-                for k in range(n_in):
-                    s = 0.0
-                    for j in range(n_out):
-                        s += grad_z[i, j] * w[k, j]
-                    grad_x[i, k] = s
+            _input_grad(w, grad_z, grad_x)
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
+def _weight_grad(x, g, gw):
+    """gw = xᵀ g by explicit loops, each entry summed over ascending i."""
+    m, n_in = x.shape
+    n_out = g.shape[1]
+    for k in range(n_in):
+        for j in range(n_out):
+            gw[k, j] = 0.0
+    if n_out == 1:  # one output: vectorized along the inputs instead
+        for i in range(m):
+            gi = g[i, 0]
+            for k in range(n_in):
+                gw[k, 0] += x[i, k] * gi
+        return
+    for i in range(m):
+        for k in range(n_in):
+            xik = x[i, k]
+            for j in range(n_out):
+                gw[k, j] += xik * g[i, j]
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")
+def _input_grad(w, g, gx):
+    """gx = g Wᵀ by explicit loops, each entry summed over ascending j: through a
+    transposed copy of W, so that the innermost loop runs along gx's contiguous row."""
+    m, n_in = gx.shape
+    n_out = w.shape[1]
+    if n_in < SHORT:
+        for i in range(m):
+            for k in range(n_in):
+                s = 0.0
+                for j in range(n_out):
+                    s += g[i, j] * w[k, j]
+                gx[i, k] = s
+        return
+    wt = np.empty((n_out, n_in))
+    for k in range(n_in):
+        for j in range(n_out):
+            wt[j, k] = w[k, j]
+    for i in range(m):
+        for k in range(n_in):
+            gx[i, k] = 0.0
+        for j in range(n_out):
+            gij = g[i, j]
+            for k in range(n_in):
+                gx[i, k] += gij * wt[j, k]
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
