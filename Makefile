@@ -21,6 +21,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[$(EXTRAS)]'
+	$(BIN)/python -m core.warmup  # compile every kernel now, not at the first start
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -34,12 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 for _p in (ROOT, ROOT / "benchmarks"):
     sys.path.insert(0, str(_p))
 
+from workloads import WORKLOADS, core_config  # noqa: E402
+
 from core import Trainer, parse_config  # noqa: E402
 from core.nn import layers, losses, passes  # noqa: E402
 from core.nn import plan as layer_plan  # noqa: E402
 from core.optim import apply_update  # noqa: E402
 from core.train import fused  # noqa: E402
-from workloads import WORKLOADS, core_config  # noqa: E402
 
 _JIT = dict(nogil=True, error_model="numpy")
 

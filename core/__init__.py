@@ -24,6 +24,12 @@ from __future__ import annotations
 
 import importlib
 
+from core.common import numba_cache
+
+# Before any kernel module (and numba) is imported: a cache folder per version of the
+# sources, so that a change in any kernel's file recompiles (core.common.numba_cache).
+numba_cache.apply()
+
 _PUBLIC = {
     "Network": "core.nn.network",
     "NetworkSpec": "core.nn.network",

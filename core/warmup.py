@@ -1,8 +1,11 @@
 """Compile (or load from numba's cache) every kernel before the user needs it.
 
-The app calls ``warm_up`` in a background thread at start-up and shows a
-"compiling kernels" status meanwhile; with a warm cache it takes well under a
-second.
+The app calls ``warm_up`` and then ``warm_up_training`` in a background thread at
+start-up and shows a "compiling kernels" status meanwhile; with a warm cache both
+take well under a second. ``python -m core.warmup`` runs both with a progress
+line: the Makefile's install step does, so the first start after an install finds
+every kernel compiled (the cache folder follows the sources, see
+core.common.numba_cache).
 """
 
 from __future__ import annotations
@@ -36,3 +39,38 @@ def warm_up() -> float:
     for name in OPTIMIZERS.names():
         create(name).step(params, np.ones(3))
     return time.perf_counter() - t0
+
+
+def warm_up_training() -> float:
+    """Train two tiny runs a few steps, evaluation included: compiles (or loads) the
+    fused training kernel and the evaluation for float targets (MSE, binary
+    cross-entropy) and for class labels (softmax); returns the seconds it took."""
+    from core.train.config import parse_config
+    from core.train.trainer import Trainer
+
+    t0 = time.perf_counter()
+    for data in ({"name": "spiral", "n_samples": 40},
+                 {"name": "blobs", "n_samples": 40}):  # 2 classes -> BCE; blobs -> softmax
+        cfg = {"data": data, "network": {"hidden": [3]},
+               "training": {"batch_size": 4, "eval_every": 2}}
+        Trainer(parse_config(cfg)).run(3)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    """``python -m core.warmup``: compile every kernel, saying so on one line."""
+
+    from core.common import numba_cache
+
+    where = numba_cache.cache_root()
+    print(f"compiling the numba kernels into {where} (once per version of the sources)"
+          "\u2026", flush=True)
+    stages = (("layers, losses, optimizers", warm_up), ("training", warm_up_training))
+    for i, (what, fn) in enumerate(stages, 1):
+        print(f"  [{i}/{len(stages)}] {what} \u2026", end=" ", flush=True)
+        print(f"{fn():.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

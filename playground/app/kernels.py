@@ -56,16 +56,9 @@ def mark_ready(everything: bool = True) -> None:
 
 
 def _warm_up_training() -> None:
-    """Train two tiny runs a few steps: compiles (or loads) the fused training kernel
-    for float targets (MSE, binary cross-entropy) and for class labels (softmax)."""
-    from core.train.config import parse_config
-    from core.train.trainer import Trainer
+    from core.warmup import warm_up_training
 
-    for data in ({"name": "spiral", "n_samples": 40},
-                 {"name": "blobs", "n_samples": 40}):  # 2 classes -> BCE; blobs -> softmax
-        cfg = {"schema_version": 2, "data": data, "network": {"hidden": [3]},
-               "training": {"batch_size": 4, "eval_every": 2}}
-        Trainer(parse_config(cfg)).run(3)
+    warm_up_training()
 
 
 class WarmUp(QObject):
