@@ -69,7 +69,7 @@ class Network:
                             and act.ACTIVATIONS.get(blk.activation).stochastic]
         self._starts = np.array(self.plan[:, layer_plan.START])  # contiguous, writable
         self._stops = np.array(self.plan[:, layer_plan.STOP])
-        self._layout: tuple[int, np.ndarray, int] = (-1, np.zeros((0, 0), np.int64), 0)
+        self._layouts: dict[int, tuple[np.ndarray, int]] = {}  # m -> work_layout(plan, m)
         self._scratch = (-1, layer_plan.grad_scratch(self.plan, 0))  # (m, backward scratch)
         # no stochastic layer: one noise placeholder for every pass
         self._no_noise = layer_plan.pack_noise(self.plan, [0], None)
@@ -149,10 +149,15 @@ class Network:
         return draws
 
     def _work_layout(self, m: int) -> tuple[np.ndarray, int]:
-        """``work_layout`` for m rows, kept for the next batch of the same size."""
-        if self._layout[0] != m:
-            self._layout = (m, *layer_plan.work_layout(self.plan, m))
-        return self._layout[1], self._layout[2]
+        """``work_layout`` for m rows, kept for the next batches of that size (a few
+        sizes: training batches, the last one of an epoch, the validation split
+        alternate at every evaluation)."""
+        got = self._layouts.get(m)
+        if got is None:
+            if len(self._layouts) >= 8:
+                self._layouts.clear()
+            got = self._layouts[m] = layer_plan.work_layout(self.plan, m)
+        return got
 
     def forward(self, X: np.ndarray, *, rng: np.random.Generator | None = None,
                 update_stats: bool = True, noise: list | None = None) -> np.ndarray:

@@ -161,6 +161,8 @@ def pack_noise(plan: np.ndarray, sizes, draws) -> tuple[np.ndarray, np.ndarray]:
     only stochastic activations read theirs (offset -1 for every other layer). The
     kernels do no bounds checks, so every draw's shape is checked here.
     """
+    if not draws:  # no stochastic layer: the same placeholders every time
+        return _NO_DRAWS, np.full((len(sizes), plan.shape[0]), -1, dtype=np.int64)
     offsets = np.full((len(sizes), plan.shape[0]), -1, dtype=np.int64)
     pieces, total = [], 0
     for k, row in enumerate(draws or ()):
@@ -177,6 +179,7 @@ def pack_noise(plan: np.ndarray, sizes, draws) -> tuple[np.ndarray, np.ndarray]:
     return (np.concatenate(pieces) if pieces else np.zeros(1)), offsets
 
 
+_NO_DRAWS = np.zeros(1)  # never read (every offset -1); writable: one kernel specialization
 _STOCHASTIC = frozenset(act.ACTIVATIONS.get(n).code for n in act.ACTIVATIONS
                         if act.ACTIVATIONS.get(n).stochastic)
 

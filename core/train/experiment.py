@@ -106,11 +106,13 @@ def network_spec(config: SessionConfig, data: datasets.Dataset) -> NetworkSpec:
         prelu_init=n.prelu_init, l1=config.training.l1, l2=config.training.l2)
 
 
-def accuracy(loss: str, outputs: np.ndarray, data: datasets.Dataset) -> float:
-    """Fraction of correct class predictions from raw outputs; NaN for regression."""
+def accuracy(loss: str, outputs: np.ndarray, data: datasets.Dataset,
+             rows: np.ndarray | None = None) -> float:
+    """Fraction of correct class predictions from raw outputs; NaN for regression.
+    ``rows``: the outputs are for these rows of ``data`` (default: all of them)."""
     if data.task == "regression" or len(outputs) == 0:
         return float("nan")
-    y = np.asarray(data.y, dtype=np.int64)
+    y = np.asarray(data.y if rows is None else data.y[rows], dtype=np.int64)
     if outputs.shape[1] == 1:
         threshold = 0.0 if loss == "bce_logits" else 0.5  # logit 0 is probability 1/2
         pred = (outputs[:, 0] > threshold).astype(np.int64)

@@ -264,9 +264,27 @@ class FusedStepper:
 def _check_plan(idx: np.ndarray, idx_start: np.ndarray, n_rows: int) -> None:
     """Every index the kernel gathers lies inside the data (a bad one would read, or
     train on, memory past the end)."""
-    if idx.dtype != np.int64 or idx_start.dtype != np.int64 or idx_start.size < 1:
-        raise ValueError("batch plan must be int64 indices and start offsets")
-    if idx_start[0] != 0 or idx_start[-1] != idx.size or np.any(np.diff(idx_start) < 1):
+    if (not isinstance(idx, np.ndarray) or not isinstance(idx_start, np.ndarray)
+            or idx.dtype != np.int64 or idx_start.dtype != np.int64 or idx.ndim != 1
+            or idx_start.ndim != 1 or idx_start.size < 1):
+        raise ValueError("batch plan must be 1-D int64 indices and start offsets")
+    problem = _plan_problem(idx, idx_start, n_rows)
+    if problem == 1:
         raise ValueError("batch plan offsets must rise from 0 to the number of indices")
-    if idx.size and (idx.min() < 0 or idx.max() >= n_rows):
+    if problem == 2:
         raise ValueError(f"batch plan holds a row index outside 0..{n_rows - 1}")
+
+
+@numba.njit(**_JIT)
+def _plan_problem(idx, idx_start, n_rows):
+    """0 if the plan is sound, 1 for bad offsets, 2 for an index outside the data (one
+    compiled pass: the numpy checks cost ~5 µs per chunk, a chunk of 10 steps ~70 µs)."""
+    if idx_start[0] != 0 or idx_start[idx_start.shape[0] - 1] != idx.shape[0]:
+        return 1
+    for k in range(idx_start.shape[0] - 1):
+        if idx_start[k + 1] <= idx_start[k]:
+            return 1
+    for i in range(idx.shape[0]):
+        if idx[i] < 0 or idx[i] >= n_rows:
+            return 2
+    return 0

@@ -24,6 +24,7 @@ or ``set_optimizer``, and the optimizer in use is ``trainer.optimizer``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -32,6 +33,7 @@ from core.common import limits
 from core.common.rng import stream
 from core.data import datasets
 from core.nn import activations as act
+from core.nn import losses
 from core.nn.network import Network
 from core.optim import optimizers
 from core.train import experiment, fused
@@ -251,14 +253,14 @@ class Trainer:
     # -- evaluation ---------------------------------------------------------------
     def _evaluate(self, idx: np.ndarray, before: np.ndarray, acts: list[np.ndarray]) -> None:
         """Metrics of the step just taken on batch ``idx`` from weights ``before``;
-        ``acts``: that step's hidden activations (copies)."""
+        ``acts``: that step's hidden activations (copies). Every step of it is paid
+        every ``eval_every`` steps, so nothing is computed twice (benchmarks/
+        profile_step.py --eval times it)."""
         net = self.network
         grads = [net.grad[s].copy() for s in net.layer_slices]
-        ratio = np.array([
-            np.linalg.norm(net.params[s] - before[s]) / max(np.linalg.norm(before[s]), 1e-300)
-            for s in net.layer_slices])
+        ratio = self._update_ratios(before)
         train_out = self._outputs(self.data.train.X[idx])
-        train_acc = experiment.accuracy(self.loss_name, train_out, self.data.train.take(idx))
+        train_acc = experiment.accuracy(self.loss_name, train_out, self.data.train, idx)
         val_loss, val_acc = self.validation_metrics()
         self.evals.append(step=self.step, val_loss=val_loss, val_acc=val_acc,
                           train_acc=train_acc, update_ratio=ratio)
@@ -269,19 +271,35 @@ class Trainer:
             self.early_stopping.restore_best(net)
             self._stop(RunStatus.EARLY_STOPPED, self.early_stopping.message(self.step))
 
+    def _update_ratios(self, before: np.ndarray) -> np.ndarray:
+        """||Δw|| / ||w_before|| per layer (norms as np.linalg.norm computes them:
+        sqrt(x·x))."""
+        delta = self.network.params - before
+        out = np.empty(len(self.network.blocks))
+        for i, s in enumerate(self.network.layer_slices):
+            d, b = delta[s], before[s]
+            out[i] = np.sqrt(d.dot(d)) / max(np.sqrt(b.dot(b)), 1e-300)
+        return out
+
     def _outputs(self, X: np.ndarray) -> np.ndarray:
         with self.network.evaluating() as net:
             return net.forward(X, update_stats=False).copy()
 
     def validation_metrics(self) -> tuple[float, float]:
-        """(loss, accuracy) on the validation split in evaluation mode; NaN if it is empty."""
+        """(loss, accuracy) on the validation split in evaluation mode; NaN if it is empty.
+        One forward pass gives both (the loss kernel on its outputs, as Network.loss)."""
         val = self.data.val
         if val.X.shape[0] == 0:
             return float("nan"), float("nan")
         with self.network.evaluating() as net:
-            loss = net.loss(val.X, self.y_val)
             out = net.forward(val.X, update_stats=False)
+            loss = losses.loss_and_grad(net.spec.loss, out, self._val_targets)[0]
         return loss, experiment.accuracy(self.loss_name, out, val)
+
+    @functools.cached_property
+    def _val_targets(self) -> np.ndarray:
+        return losses.prepare_targets(self.network.spec.loss, self.y_val,
+                                      self.network.spec.output_size)
 
     def histograms(self) -> dict[str, tuple[Histogram, ...]]:
         """Histograms of each hidden layer's activations ("act") and each layer's
