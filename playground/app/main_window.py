@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        # Any local file: one that cannot be opened is refused on drop, in words.
         if self._dropped_path(event) is not None:
             event.acceptProposedAction()
         else:
@@ -274,14 +275,35 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.files.open_path(path)
+        self.open_dropped(path)
+
+    def open_dropped(self, path: str | Path) -> bool:
+        """Open a file dropped on the window: a session or config, a preset (untitled,
+        as from the Presets menu), or a CSV as the data set (as Open CSV\u2026 does);
+        anything else is named in the status bar with what is accepted."""
+        path = Path(path)
+        kind = files.drop_kind(path)
+        if kind == "csv":
+            self.show_panel("data")
+            self.panels["data"].open_csv(path)
+            self.status.showMessage(f"Data set: {path.name}", 6000)
+            return True
+        if kind == "preset":
+            self.files.open_preset(path)  # reports a failure itself
+            return True
+        if kind == "session":
+            return self.files.open_path(path)
+        self.status.showMessage(f"Cannot open {path.name}: drop {files.ACCEPTED_DROPS}.",
+                                10_000)
+        return False
 
     @staticmethod
     def _dropped_path(event) -> str | None:
+        """The first local file of a drag (None: no file)."""
         mime = event.mimeData()
         if not mime.hasUrls():
             return None
         for url in mime.urls():
-            if url.isLocalFile() and files.is_session_file(url.toLocalFile()):
+            if url.isLocalFile():
                 return url.toLocalFile()
         return None

@@ -30,6 +30,7 @@ from playground.signals import signals_blocked
 
 OPEN_CSV = "__open_csv__"
 CSV = "csv"
+CSV_FILTER = "CSV files (*.csv *.csv.gz);;All files (*)"
 WHITENING = ("pca_whitening", "zca_whitening")
 
 
@@ -139,22 +140,32 @@ class DataPanel(SectionPanel):
         if self._loading:
             return
         if name == OPEN_CSV:
-            path, _ = QFileDialog.getOpenFileName(self, "Open a CSV data set", "",
-                                                  "CSV files (*.csv *.csv.gz);;All files (*)")
-            if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open a CSV data set", "", CSV_FILTER)
+            if path:
+                self.open_csv(path)
+            else:
                 with self.quiet():
                     self.dataset.setCurrentIndex(self._last_index)
-                return
-            self._csv_path = path
-            self.label_column.clear()
-            with self.quiet():
-                self.dataset.insertItem(0, f"CSV: {Path(path).name}", CSV)
-                self.dataset.setCurrentIndex(0)
-        elif name != CSV:
+            return
+        if name != CSV:
             self._csv_path = None
             info = datasets.dataset_info(name)
             with self.quiet():
                 self.noise.setValue(info.default_noise)  # each toy has its own sensible noise
+        self._dataset_chosen()
+
+    def open_csv(self, path: str | Path) -> None:
+        """Use the CSV file at ``path`` as the data set (Open CSV…, a file dropped on
+        the window); its last column holds the labels until one is named."""
+        self._csv_path = str(path)
+        self.label_column.clear()
+        with self.quiet():
+            self.dataset.insertItem(0, f"CSV: {Path(path).name}", CSV)
+            self.dataset.setItemData(0, str(path), Qt.ItemDataRole.ToolTipRole)
+            self.dataset.setCurrentIndex(0)
+        self._dataset_chosen()
+
+    def _dataset_chosen(self) -> None:
         self._last_index = self.dataset.currentIndex()
         self._update_enabled(self.dataset.currentData())
         self._build_options(self.dataset.currentData(), {})
