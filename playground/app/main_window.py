@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
-from playground.app import dialogs, files, kernels, settings, wiring
+from playground.app import dialogs, files, kernels, settings, shortcuts, wiring
 from playground.app.controls import RunControls
 from playground.app.file_controller import FileController
 from playground.app.status import StatusBar
@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction("Reset layout", lambda: self._default_dock_layout(self.docks))
+        self.shortcuts_dialog: shortcuts.ShortcutsDialog | None = None
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
         help_menu.addAction("About", self._show_about)
@@ -209,10 +210,12 @@ class MainWindow(QMainWindow):
         c.clear_pins.triggered.connect(self.views.loss.clear_pins)
 
     def _show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "Space\tplay / pause\nS\tsingle step\nR\treset (same seed)\n"
-                                "Shift+R\treset with a new seed\nP\tpin the run\n"
-                                "Ctrl+O / Ctrl+S\topen / save")
+        """Help > Keyboard shortcuts: a table of every action's shortcut (made afresh,
+        so it lists the actions as they are now)."""
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.close()
+        self.shortcuts_dialog = shortcuts.ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
 
     def _show_about(self) -> None:
         QMessageBox.about(self, "Optimizer Playground",
