@@ -32,6 +32,13 @@ OPEN_CSV = "__open_csv__"
 CSV = "csv"
 CSV_FILTER = "CSV files (*.csv *.csv.gz);;All files (*)"
 WHITENING = ("pca_whitening", "zca_whitening")
+EPS_TIP = ("\u03b5 added to the covariance eigenvalues before the inverse square root "
+           "(whitening only).")
+
+
+def default_eps(name: str) -> float:
+    """The \u03b5 a whitening step uses when none is set: its own default, from the core."""
+    return float(preprocessing.create(name).get_config()["eps"])
 
 
 class DataPanel(SectionPanel):
@@ -84,8 +91,7 @@ class DataPanel(SectionPanel):
         g.addLayout(self._step_buttons())
         eps_row = QFormLayout()
         self.eps = SciSpinBox(1e-12, 1.0, log_step=10.0)
-        self.eps.setToolTip("\u03b5 added to the covariance eigenvalues before the inverse "
-                            "square root (whitening only)")
+        self.eps.setToolTip(EPS_TIP)
         eps_row.addRow("Whitening \u03b5", self.eps)
         g.addLayout(eps_row)
         self.preview = PreprocessPreview()
@@ -248,20 +254,36 @@ class DataPanel(SectionPanel):
         self._set_steps(steps, j)
         self.emit_edit()
 
-    def _step_selected(self, row: int) -> None:
+    def _eps_row(self) -> int:
+        """The whitening step the \u03b5 box shows and edits: the selected step if it
+        whitens, else the first whitening step (-1: there is none)."""
         steps = self._step_dicts()
-        ok = 0 <= row < len(steps) and steps[row]["name"] in WHITENING
-        self.eps.setEnabled(ok)
+        row = self.steps.currentRow()
+        if 0 <= row < len(steps) and steps[row]["name"] in WHITENING:
+            return row
+        return next((i for i, d in enumerate(steps) if d["name"] in WHITENING), -1)
+
+    def _step_selected(self, _row: int = -1) -> None:
+        """Show the \u03b5 in use: the step's own, or its step's default (from the core)."""
+        row = self._eps_row()
+        self.eps.setEnabled(row >= 0)
+        if row < 0:
+            self.eps.setToolTip(EPS_TIP + " No whitening step: \u03b5 is not used.")
+            return
+        step = self._step_dicts()[row]
+        eps = step["eps"] if step["eps"] is not None else default_eps(step["name"])
+        self.eps.setToolTip(EPS_TIP + (f" Now: {step['name'].replace('_', ' ')}'s default."
+                                       if step["eps"] is None else ""))
         with signals_blocked(self.eps):
-            self.eps.setValue((steps[row]["eps"] if ok else None) or preprocessing.DEFAULT_EPS)
+            self.eps.setValue(eps)
 
     def _eps_changed(self, value: float) -> None:
-        row = self.steps.currentRow()
-        steps = self._step_dicts()
-        if self._loading or not 0 <= row < len(steps) or steps[row]["name"] not in WHITENING:
+        row = self._eps_row()
+        if self._loading or row < 0:
             return
+        steps = self._step_dicts()
         steps[row]["eps"] = value
-        self._set_steps(steps, row)
+        self._set_steps(steps, self.steps.currentRow())
         self.emit_edit()
 
     # -- SectionPanel -----------------------------------------------------------------
