@@ -108,10 +108,7 @@ class ShortcutsDialog(QDialog):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(r, c, item)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -120,10 +117,23 @@ class ShortcutsDialog(QDialog):
         note.setStyleSheet("color: #555;")
         lay.addWidget(note)
         lay.addWidget(buttons)
-        self.table.resizeColumnsToContents()
-        width = sum(self.table.columnWidth(c) for c in range(len(HEADERS))) + 60
-        height = self.table.rowHeight(0) * (len(self.rows) + 1) if self.rows else 80
-        self.resize(max(width, 460), min(height + 140, 700))
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Columns as wide as their text plus some air; the table as tall as its rows
+        (up to a screenful), so the dialog has no empty band."""
+        t = self.table
+        t.resizeColumnsToContents()
+        header = t.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c in range(len(HEADERS)):
+            t.setColumnWidth(c, t.columnWidth(c) + 18)
+        header.setStretchLastSection(True)
+        frame = 2 * t.frameWidth()
+        rows = t.verticalHeader().length()
+        t.setMinimumWidth(sum(t.columnWidth(c) for c in range(len(HEADERS))) + frame + 4)
+        t.setFixedHeight(min(header.sizeHint().height() + rows + frame + 2, 560))
+        self.adjustSize()
 
     def cell(self, row: int, col: int) -> str:
         return self.table.item(row, col).text()

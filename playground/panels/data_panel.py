@@ -89,11 +89,11 @@ class DataPanel(SectionPanel):
         self.register(("preprocessing",), self.steps)
         g.addWidget(self.steps)
         g.addLayout(self._step_buttons())
-        eps_row = QFormLayout()
+        self.eps_row = QFormLayout()
         self.eps = SciSpinBox(1e-12, 1.0, log_step=10.0)
         self.eps.setToolTip(EPS_TIP)
-        eps_row.addRow("Whitening \u03b5", self.eps)
-        g.addLayout(eps_row)
+        self.eps_row.addRow("Whitening \u03b5", self.eps)
+        g.addLayout(self.eps_row)
         self.preview = PreprocessPreview()
         g.addWidget(self.preview)
         self.body.addWidget(group)
@@ -267,8 +267,9 @@ class DataPanel(SectionPanel):
         """Show the \u03b5 in use: the step's own, or its step's default (from the core)."""
         row = self._eps_row()
         self.eps.setEnabled(row >= 0)
+        # No whitening step, no \u03b5 in use: no box showing a value that does nothing.
+        self.eps_row.setRowVisible(0, row >= 0)
         if row < 0:
-            self.eps.setToolTip(EPS_TIP + " No whitening step: \u03b5 is not used.")
             return
         step = self._step_dicts()[row]
         eps = step["eps"] if step["eps"] is not None else default_eps(step["name"])

@@ -7,7 +7,7 @@ being clipped. Data with more than two features is shown on its two principal
 components, each plot on its own: ``z = U_2^T x`` with ``U_2`` the eigenvectors
 of ``Cov(x)`` for the two largest eigenvalues (``x`` is not centred first, so
 mean cancellation still shows), axes named with the share of the variance they
-carry. A click opens the same picture in a larger window.
+carry ("PC1 (15%)"). A click opens the same picture in a larger window.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ MAX_POINTS = 600  # a preview; more points add nothing but drawing time
 SMALL_HEIGHT = 170  # per plot in the data panel: readable, still leaves room for the form
 LARGE_SIZE = (980, 520)
 TIP = ("Training inputs before and after preprocessing; red: the 2\u03c3 covariance "
-       "ellipse. Equal axes. Click to enlarge.")
+       "ellipse. Equal axes. With more than two features: the first two principal "
+       "components, with the share of the variance each carries. Click to enlarge.")
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def project(X: np.ndarray, feature_names: tuple[str, ...]) -> Projection:
     lam, U = eigh_descending(C)
     total = float(lam.sum())
     share = lam[:2] / total if total > 0 else np.zeros(2)
-    names = (f"PC1 ({share[0]:.0%} of the variance)", f"PC2 ({share[1]:.0%})")
+    names = (f"PC1 ({share[0]:.0%})", f"PC2 ({share[1]:.0%})")  # % of the variance
     return Projection(X @ U[:, :2], names)
 
 
@@ -129,7 +130,9 @@ class PreprocessPreview(QWidget):
         self.plots = [(p.widget, p.scatter, p.ellipse) for p in (self.raw, self.after)]
         for p in (self.raw, self.after):
             if not large:
-                p.widget.setMinimumHeight(SMALL_HEIGHT)
+                # Fixed: a taller plot would only add empty margin above and below
+                # the data (the axes are equal) and push the rest of the panel away.
+                p.widget.setFixedHeight(SMALL_HEIGHT)
                 p.clicked.connect(self.enlarge)
             lay.addWidget(p)
         self.setToolTip(TIP if not large else TIP.replace(" Click to enlarge.", ""))
@@ -168,8 +171,8 @@ class PreviewDialog(QDialog):
         lay = QVBoxLayout(self)
         self.preview = PreprocessPreview(self, large=True)
         lay.addWidget(self.preview)
-        note = QLabel("Equal axes; red: the 2\u03c3 covariance ellipse. Drag to pan, "
-                      "wheel to zoom.")
+        note = QLabel("Equal axes; red: the 2\u03c3 covariance ellipse; PC: principal "
+                      "component (share of the variance). Drag to pan, wheel to zoom.")
         note.setStyleSheet("color: #555;")
         lay.addWidget(note)
         self.resize(*LARGE_SIZE)

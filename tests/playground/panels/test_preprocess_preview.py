@@ -151,14 +151,15 @@ def test_the_eps_box_shows_the_eps_in_use(qtbot, window):
     # A whitening step without its own epsilon: the core's default for that step.
     panel._remove_step()
     panel._add_step("standardize")
-    assert not panel.eps.isEnabled()  # no whitening step: no epsilon in use
+    assert not panel.eps.isEnabled() and not panel.eps.isVisibleTo(panel)  # none in use
     panel._add_step("pca_whitening")
     panel.steps.setCurrentRow(0)  # the standardize step selected: still the whitening's
     qtbot.waitUntil(lambda: [s.name for s in window.session.document.config.data.preprocessing]
                     == ["standardize", "pca_whitening"], timeout=10_000)
     assert window.session.document.config.data.preprocessing[1].eps is None
     expected = preprocessing.create("pca_whitening").eps
-    assert panel.eps.isEnabled() and panel.eps.value() == expected
+    assert panel.eps.isEnabled() and panel.eps.isVisibleTo(panel)
+    assert panel.eps.value() == expected
     assert panel.eps.text() == f"{expected:.6g}"
 
 
