@@ -72,6 +72,10 @@ def test_missing_libraries_become_the_exact_apt_command(tmp_path):
     # The plugin of the chosen platform and every module the app imports were asked.
     assert "libqxcb.so" in seen and "libqoffscreen.so" not in seen
     assert {f"{m}.abi3.so" for m in qt_libs.MODULES} <= set(seen)
+    # The app itself (PySide6 loaded already) asks about the plugin only.
+    seen.clear()
+    assert qt_libs.missing("xcb", root=root, ldd=ldd, modules=False) == got
+    assert seen == ["libqxcb.so"]
 
 
 def test_a_library_without_a_known_package_is_named_with_how_to_find_it(tmp_path):

@@ -47,7 +47,7 @@ def run_app(argv: list[str]) -> int:
         _report("run_app")  # the Qt and app modules are imported
     app = QApplication.instance()
     if app is None:
-        reason = qt_libs.problem()
+        reason = qt_libs.problem(modules=False)  # PySide6 itself is loaded already
         if reason is not None:
             print(reason, file=sys.stderr)
             return 1

@@ -154,11 +154,12 @@ def pyside_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def files_to_check(plat: str, root: Path) -> list[Path]:
-    """The platform plugin and the PySide6 extension modules, those that exist."""
+def files_to_check(plat: str, root: Path, *, modules: bool = True) -> list[Path]:
+    """The platform plugin and (``modules``) the PySide6 extension modules, those that
+    exist."""
     plugin = root / "Qt" / "plugins" / "platforms" / f"libq{plat}.so"
-    modules = [p for name in MODULES for p in sorted(root.glob(f"{name}.*.so"))]
-    return [p for p in (plugin, *modules) if p.exists()]
+    mods = [p for name in MODULES for p in sorted(root.glob(f"{name}.*.so"))] if modules else []
+    return [p for p in (plugin, *mods) if p.exists()]
 
 
 def run_ldd(path: Path) -> str:
@@ -175,11 +176,11 @@ def not_found(ldd_output: str) -> list[str]:
     return list(dict.fromkeys(_NOT_FOUND.findall(ldd_output)))
 
 
-def missing(plat: str | None = None, *, root: Path | None = None,
-            ldd: Ldd | None = None) -> Missing | None:
-    """What the platform plugin ``plat`` (default: :func:`platform`) and the app's
-    PySide6 modules miss; None when nothing is missing or it cannot be checked
-    (not Linux, no ldd, no PySide6 -- then Qt's own message is all there is)."""
+def missing(plat: str | None = None, *, root: Path | None = None, ldd: Ldd | None = None,
+            modules: bool = True) -> Missing | None:
+    """What the platform plugin ``plat`` (default: :func:`platform`) and (``modules``)
+    the app's PySide6 modules miss; None when nothing is missing or it cannot be
+    checked (not Linux, no ldd, no PySide6 -- then Qt's own message is all there is)."""
     plat = platform() if plat is None else plat
     root = pyside_dir() if root is None else root
     if ldd is None:
@@ -188,7 +189,7 @@ def missing(plat: str | None = None, *, root: Path | None = None,
         ldd = run_ldd
     if root is None:
         return None
-    libs = list(dict.fromkeys(lib for f in files_to_check(plat, root)
+    libs = list(dict.fromkeys(lib for f in files_to_check(plat, root, modules=modules)
                               for lib in not_found(ldd(f))))
     if not libs:
         return None
@@ -199,11 +200,13 @@ def missing(plat: str | None = None, *, root: Path | None = None,
 
 
 def problem(env: Mapping[str, str] | None = None, *, ldd: Ldd | None = None,
-            root: Path | None = None) -> str | None:
-    """Why Qt could not start the app's window here (a message for the user), or None."""
+            root: Path | None = None, modules: bool = True) -> str | None:
+    """Why Qt could not start the app's window here (a message for the user), or None.
+    ``modules=False``: only the platform plugin (the app, which has imported PySide6
+    already, saves the ~50 ms the modules' ldd calls take at start-up)."""
     env = os.environ if env is None else env
     # Headless platforms too: Qt Gui itself needs libGL, fontconfig, ... (make test).
-    lacking = missing(platform(env), root=root, ldd=ldd)
+    lacking = missing(platform(env), root=root, ldd=ldd, modules=modules)
     if lacking is not None:
         return lacking.message()
     return display_problem(env)
