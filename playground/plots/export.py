@@ -86,8 +86,12 @@ def png_image(item, scale: float | None = None) -> QImage:
 
 def svg_bytes(item) -> bytes:
     """The plot as an SVG document (page units: the plot's on-screen pixels)."""
-    src = source_rect(item)
     scene = _scene(item)
+    # What QGraphicsScene.render does first in pyqtgraph: views fit pending data
+    # (auto-range is applied lazily, just before a paint).
+    if hasattr(scene, "prepareForPaint"):
+        scene.prepareForPaint()
+    src = source_rect(item)
     items = svg_export.paint_order(scene, src)
     out: list[bytes] = []
     with_export_mode(_export_items(item), {"antialias": True},

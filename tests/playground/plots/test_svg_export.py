@@ -120,8 +120,8 @@ def compare(item, tmp_path, name: str) -> float:
     """Export ``item`` as PNG and SVG; how different QtSvg's drawing of the SVG is
     from the PNG, at the PNG's size."""
     png, svg = tmp_path / f"{name}.png", tmp_path / f"{name}.svg"
+    export.export_plot(item, svg)  # first: it must bring the view up to date itself
     export.export_plot(item, png)
-    export.export_plot(item, svg)
     ref = QImage(str(png))
     got = picture_diff.render_svg(svg, ref.width(), ref.height())
     return picture_diff.difference(ref, got)
@@ -199,3 +199,19 @@ def test_every_plot_of_the_app_exports_the_same_picture_as_svg(window, qtbot, tm
     scores = {name: compare(item, tmp_path, re.sub(r"\W+", "_", name))
               for name, item in _app_plots(window, qtbot).items()}
     assert max(scores.values()) < picture_diff.THRESHOLD, scores
+
+
+def test_a_plot_exported_before_it_was_ever_painted(qtbot, tmp_path):
+    # pyqtgraph fits the view to new data when it is next painted: the export must
+    # do that first, as the scene does when it renders the PNG.
+    style.apply()
+    w = pg.PlotWidget()
+    qtbot.addWidget(w)
+    w.resize(400, 300)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(50)
+    p = w.getPlotItem()
+    p.addItem(pg.BarGraphItem(x=np.arange(20) * 10.0, height=np.arange(20) + 1.0, width=6,
+                              brush="#1f77b4"))
+    assert compare(p, tmp_path, "unpainted") < picture_diff.THRESHOLD
