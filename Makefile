@@ -1,4 +1,6 @@
-# Everything a fresh machine needs: Python 3.10+, git and make.
+# Everything a fresh machine needs: Python 3.10+, git and make; on Linux also the
+# system libraries of Qt's platform plugin (README: set-up), which `run` and `test`
+# check first, printing the apt-get command when one is missing.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -24,10 +26,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m core.warmup  # compile every kernel now, not at the first start
 	touch $(STAMP)
 
+# Qt-free, so it also runs when PySide6 cannot be loaded.
+QT_CHECK := $(BIN)/python playground/app/qt_libs.py
+
 run: $(STAMP)
+	@$(QT_CHECK)
 	$(BIN)/python main.py
 
 test: $(STAMP)
+	@QT_QPA_PLATFORM=offscreen $(QT_CHECK)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -8,6 +8,11 @@ instead of the default preset.
 stdout (``{"startup": EVENT, "t": time.time(), ...}``: the window built, its
 first paint, each change of the kernel status) and quits as soon as the window
 has been painted and the background kernel warm-up has finished.
+
+Before the QApplication exists, :func:`playground.app.qt_libs.problem` checks
+that Qt can start (the platform plugin's system libraries, a display): Qt
+itself would abort with a misleading message, so the app prints the reason and
+the fix instead and exits with 1.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import time
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from playground.app import kernels
+from playground.app import kernels, qt_libs
 
 QUIT_AFTER_SHOW = "--quit-after-show"
 
@@ -40,7 +45,13 @@ def run_app(argv: list[str]) -> int:
     report = QUIT_AFTER_SHOW in argv
     if report:
         _report("run_app")  # the Qt and app modules are imported
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app = QApplication.instance()
+    if app is None:
+        reason = qt_libs.problem(modules=False)  # PySide6 itself is loaded already
+        if reason is not None:
+            print(reason, file=sys.stderr)
+            return 1
+        app = QApplication([sys.argv[0], *argv])
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
     window = create_main_window(argv)

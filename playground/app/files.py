@@ -14,6 +14,9 @@ DEFAULT_PRESET = PRESETS_DIR / "00_default_spiral.json"
 SESSION_FILTER = f"Sessions (*{SUFFIX} *.json)"
 SAVE_FILTERS = f"Session with its run (*{SUFFIX});;Config only (*.json)"
 OPENABLE = (SUFFIX, ".json")
+CSV_SUFFIXES = (".csv", ".csv.gz")  # what the data panel's Open CSV… offers
+ACCEPTED_DROPS = (f"a session ({SUFFIX}), a preset or config (.json) or a CSV data set "
+                  "(.csv, .csv.gz)")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,25 @@ def list_presets(folder: Path = PRESETS_DIR) -> list[Preset]:
 
 def is_session_file(path: str | Path) -> bool:
     return Path(path).suffix.lower() in OPENABLE
+
+
+def is_csv_file(path: str | Path) -> bool:
+    return Path(path).name.lower().endswith(CSV_SUFFIXES)
+
+
+def is_preset(path: str | Path) -> bool:
+    """A shipped preset: it opens untitled, so Save cannot overwrite it."""
+    return Path(path).resolve().parent == PRESETS_DIR.resolve()
+
+
+def drop_kind(path: str | Path) -> str | None:
+    """What a file dropped on the window opens as: "preset", "session", "csv", or None
+    (not accepted)."""
+    if is_csv_file(path):
+        return "csv"
+    if is_session_file(path):
+        return "preset" if is_preset(path) else "session"
+    return None
 
 
 def with_suffix_for_filter(path: str, selected_filter: str) -> Path:

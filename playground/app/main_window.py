@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
-from playground.app import dialogs, files, kernels, settings, wiring
+from playground.app import dialogs, files, kernels, settings, shortcuts, wiring
 from playground.app.controls import RunControls
 from playground.app.file_controller import FileController
 from playground.app.status import StatusBar
@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction("Reset layout", lambda: self._default_dock_layout(self.docks))
+        self.shortcuts_dialog: shortcuts.ShortcutsDialog | None = None
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
         help_menu.addAction("About", self._show_about)
@@ -209,10 +210,12 @@ class MainWindow(QMainWindow):
         c.clear_pins.triggered.connect(self.views.loss.clear_pins)
 
     def _show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts",
-                                "Space\tplay / pause\nS\tsingle step\nR\treset (same seed)\n"
-                                "Shift+R\treset with a new seed\nP\tpin the run\n"
-                                "Ctrl+O / Ctrl+S\topen / save")
+        """Help > Keyboard shortcuts: a table of every action's shortcut (made afresh,
+        so it lists the actions as they are now)."""
+        if self.shortcuts_dialog is not None:
+            self.shortcuts_dialog.close()
+        self.shortcuts_dialog = shortcuts.ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
 
     def _show_about(self) -> None:
         QMessageBox.about(self, "Optimizer Playground",
@@ -263,6 +266,7 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        # Any local file: one that cannot be opened is refused on drop, in words.
         if self._dropped_path(event) is not None:
             event.acceptProposedAction()
         else:
@@ -274,14 +278,35 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.files.open_path(path)
+        self.open_dropped(path)
+
+    def open_dropped(self, path: str | Path) -> bool:
+        """Open a file dropped on the window: a session or config, a preset (untitled,
+        as from the Presets menu), or a CSV as the data set (as Open CSV\u2026 does);
+        anything else is named in the status bar with what is accepted."""
+        path = Path(path)
+        kind = files.drop_kind(path)
+        if kind == "csv":
+            self.show_panel("data")
+            self.panels["data"].open_csv(path)
+            self.status.showMessage(f"Data set: {path.name}", 6000)
+            return True
+        if kind == "preset":
+            self.files.open_preset(path)  # reports a failure itself
+            return True
+        if kind == "session":
+            return self.files.open_path(path)
+        self.status.showMessage(f"Cannot open {path.name}: drop {files.ACCEPTED_DROPS}.",
+                                10_000)
+        return False
 
     @staticmethod
     def _dropped_path(event) -> str | None:
+        """The first local file of a drag (None: no file)."""
         mime = event.mimeData()
         if not mime.hasUrls():
             return None
         for url in mime.urls():
-            if url.isLocalFile() and files.is_session_file(url.toLocalFile()):
+            if url.isLocalFile():
                 return url.toLocalFile()
         return None

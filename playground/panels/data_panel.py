@@ -30,7 +30,15 @@ from playground.signals import signals_blocked
 
 OPEN_CSV = "__open_csv__"
 CSV = "csv"
+CSV_FILTER = "CSV files (*.csv *.csv.gz);;All files (*)"
 WHITENING = ("pca_whitening", "zca_whitening")
+EPS_TIP = ("\u03b5 added to the covariance eigenvalues before the inverse square root "
+           "(whitening only).")
+
+
+def default_eps(name: str) -> float:
+    """The \u03b5 a whitening step uses when none is set: its own default, from the core."""
+    return float(preprocessing.create(name).get_config()["eps"])
 
 
 class DataPanel(SectionPanel):
@@ -81,12 +89,11 @@ class DataPanel(SectionPanel):
         self.register(("preprocessing",), self.steps)
         g.addWidget(self.steps)
         g.addLayout(self._step_buttons())
-        eps_row = QFormLayout()
+        self.eps_row = QFormLayout()
         self.eps = SciSpinBox(1e-12, 1.0, log_step=10.0)
-        self.eps.setToolTip("\u03b5 added to the covariance eigenvalues before the inverse "
-                            "square root (whitening only)")
-        eps_row.addRow("Whitening \u03b5", self.eps)
-        g.addLayout(eps_row)
+        self.eps.setToolTip(EPS_TIP)
+        self.eps_row.addRow("Whitening \u03b5", self.eps)
+        g.addLayout(self.eps_row)
         self.preview = PreprocessPreview()
         g.addWidget(self.preview)
         self.body.addWidget(group)
@@ -139,22 +146,32 @@ class DataPanel(SectionPanel):
         if self._loading:
             return
         if name == OPEN_CSV:
-            path, _ = QFileDialog.getOpenFileName(self, "Open a CSV data set", "",
-                                                  "CSV files (*.csv *.csv.gz);;All files (*)")
-            if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open a CSV data set", "", CSV_FILTER)
+            if path:
+                self.open_csv(path)
+            else:
                 with self.quiet():
                     self.dataset.setCurrentIndex(self._last_index)
-                return
-            self._csv_path = path
-            self.label_column.clear()
-            with self.quiet():
-                self.dataset.insertItem(0, f"CSV: {Path(path).name}", CSV)
-                self.dataset.setCurrentIndex(0)
-        elif name != CSV:
+            return
+        if name != CSV:
             self._csv_path = None
             info = datasets.dataset_info(name)
             with self.quiet():
                 self.noise.setValue(info.default_noise)  # each toy has its own sensible noise
+        self._dataset_chosen()
+
+    def open_csv(self, path: str | Path) -> None:
+        """Use the CSV file at ``path`` as the data set (Open CSV…, a file dropped on
+        the window); its last column holds the labels until one is named."""
+        self._csv_path = str(path)
+        self.label_column.clear()
+        with self.quiet():
+            self.dataset.insertItem(0, f"CSV: {Path(path).name}", CSV)
+            self.dataset.setItemData(0, str(path), Qt.ItemDataRole.ToolTipRole)
+            self.dataset.setCurrentIndex(0)
+        self._dataset_chosen()
+
+    def _dataset_chosen(self) -> None:
         self._last_index = self.dataset.currentIndex()
         self._update_enabled(self.dataset.currentData())
         self._build_options(self.dataset.currentData(), {})
@@ -237,20 +254,37 @@ class DataPanel(SectionPanel):
         self._set_steps(steps, j)
         self.emit_edit()
 
-    def _step_selected(self, row: int) -> None:
+    def _eps_row(self) -> int:
+        """The whitening step the \u03b5 box shows and edits: the selected step if it
+        whitens, else the first whitening step (-1: there is none)."""
         steps = self._step_dicts()
-        ok = 0 <= row < len(steps) and steps[row]["name"] in WHITENING
-        self.eps.setEnabled(ok)
+        row = self.steps.currentRow()
+        if 0 <= row < len(steps) and steps[row]["name"] in WHITENING:
+            return row
+        return next((i for i, d in enumerate(steps) if d["name"] in WHITENING), -1)
+
+    def _step_selected(self, _row: int = -1) -> None:
+        """Show the \u03b5 in use: the step's own, or its step's default (from the core)."""
+        row = self._eps_row()
+        self.eps.setEnabled(row >= 0)
+        # No whitening step, no \u03b5 in use: no box showing a value that does nothing.
+        self.eps_row.setRowVisible(0, row >= 0)
+        if row < 0:
+            return
+        step = self._step_dicts()[row]
+        eps = step["eps"] if step["eps"] is not None else default_eps(step["name"])
+        self.eps.setToolTip(EPS_TIP + (f" Now: {step['name'].replace('_', ' ')}'s default."
+                                       if step["eps"] is None else ""))
         with signals_blocked(self.eps):
-            self.eps.setValue((steps[row]["eps"] if ok else None) or preprocessing.DEFAULT_EPS)
+            self.eps.setValue(eps)
 
     def _eps_changed(self, value: float) -> None:
-        row = self.steps.currentRow()
-        steps = self._step_dicts()
-        if self._loading or not 0 <= row < len(steps) or steps[row]["name"] not in WHITENING:
+        row = self._eps_row()
+        if self._loading or row < 0:
             return
+        steps = self._step_dicts()
         steps[row]["eps"] = value
-        self._set_steps(steps, row)
+        self._set_steps(steps, self.steps.currentRow())
         self.emit_edit()
 
     # -- SectionPanel -----------------------------------------------------------------
