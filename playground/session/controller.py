@@ -102,8 +102,10 @@ class SessionController(QObject):
         """Open a loaded session (file or preset); False (and nothing changed) on error."""
         try:
             trainer = loaded.trainer()
-        except ValueError as err:
-            self.prompts.error("Cannot open the session", str(err))
+        except (ValueError, OSError) as err:  # e.g. the CSV it names is gone
+            why = err.strerror and f"{err.filename}: {err.strerror}" if isinstance(
+                err, OSError) else str(err)
+            self.prompts.error("Cannot open the session", why or str(err))
             return False
         self.document.load(loaded.config, path, loaded.raw, data_outside=loaded.data_outside,
                            step=trainer.step)

@@ -106,3 +106,14 @@ def test_only_local_files_can_be_dragged_in(window):
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert not enter.isAccepted()
+
+
+def test_a_session_whose_csv_is_gone_says_so(qtbot, window, dialogs, tmp_path):
+    import json
+
+    (tmp_path / "s.json").write_text(json.dumps(
+        {"schema_version": 3, "data": {"name": "csv", "csv_path": "gone.csv"}}))
+    before = window.session.config
+    assert not window.files.open_path(tmp_path / "s.json")
+    assert window.session.config == before
+    assert dialogs.errors and "gone.csv" in dialogs.errors[-1][1]
