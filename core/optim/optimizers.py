@@ -2,23 +2,8 @@
 ``core.optim``). This keeps ``from core.optim.optimizers import ...`` working;
 new code imports from ``core.optim``."""
 
-from core.optim import (
-    MAX_SCALARS,
-    OPTIMIZERS,
-    SGD,
-    Adadelta,
-    Adagrad,
-    Adam,
-    AdamW,
-    AMSGrad,
-    Momentum,
-    Nadam,
-    Nesterov,
-    Optimizer,
-    RMSProp,
-    apply_update,
-    create,
-)
+import core.optim as _optim
+from core.optim import *  # noqa: F403 - the public names, re-exported
 
 # The kernels too, for the tests that inspect them here (nogil, no fastmath).
 from core.optim.adadelta import _adadelta_kernel
@@ -30,29 +15,6 @@ from core.optim.nadam import _nadam_kernel
 from core.optim.rmsprop import _rmsprop_kernel
 from core.optim.sgd import _sgd_kernel
 
-__all__ = [
-    "MAX_SCALARS",
-    "OPTIMIZERS",
-    "SGD",
-    "AMSGrad",
-    "Adadelta",
-    "Adagrad",
-    "Adam",
-    "AdamW",
-    "Momentum",
-    "Nadam",
-    "Nesterov",
-    "Optimizer",
-    "RMSProp",
-    "apply_update",
-    "create",
-    "_adadelta_kernel",
-    "_adagrad_kernel",
-    "_adam_kernel",
-    "_amsgrad_kernel",
-    "_momentum_kernel",
-    "_nadam_kernel",
-    "_nesterov_kernel",
-    "_rmsprop_kernel",
-    "_sgd_kernel",
-]
+_KERNELS = (_adadelta_kernel, _adagrad_kernel, _adam_kernel, _amsgrad_kernel, _momentum_kernel,
+            _nadam_kernel, _nesterov_kernel, _rmsprop_kernel, _sgd_kernel)
+__all__ = [*_optim.__all__, *(k.__name__ for k in _KERNELS)]

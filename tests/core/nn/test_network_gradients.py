@@ -23,8 +23,10 @@ def _data(loss: str, m: int, n_in: int, n_out: int, seed: int = 3):
     return X, y
 
 
-def _check_gradient(net: Network, X, y, seed: int = 11, h: float = 1e-5) -> float:
-    """Max relative error of the analytic gradient against central differences.
+def _check_gradient(net: Network, X, y, seed: int = 11, h: float = 1e-5,
+                    penalty: bool = False) -> float:
+    """Max relative error of the analytic gradient against central differences
+    (of the loss, plus the weights' penalty if ``penalty``).
 
     The stochastic activations get the same draw at every evaluation (a fresh
     generator from the same seed); BN running statistics are not updated so
@@ -34,6 +36,8 @@ def _check_gradient(net: Network, X, y, seed: int = 11, h: float = 1e-5) -> floa
         saved = net.params.copy()
         net.params[:] = p
         value = net.loss(X, y, rng=np.random.default_rng(seed))
+        if penalty:  # the objective of loss_and_grad with L1/L2: loss + penalty
+            value += net.penalty()
         net.params[:] = saved
         return value
 

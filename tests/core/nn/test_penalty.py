@@ -9,28 +9,9 @@ import pytest
 from core.nn import penalty
 from core.nn.network import Network, NetworkSpec
 from core.train.trainer import Trainer
-from tests.core.nn.test_network_gradients import _data, _nudge_away_from_kinks
+from tests.core.nn.test_network_gradients import _check_gradient, _data, _nudge_away_from_kinks
 from tests.core.train.reference import reference_step
 from tests.core.train.test_trainer import _assert_same_run, make_config
-
-
-def _objective_gradient_error(net: Network, X, y, h: float = 1e-6) -> float:
-    def f(p):
-        saved = net.params.copy()
-        net.params[:] = p
-        value = net.loss(X, y) + net.penalty()
-        net.params[:] = saved
-        return value
-
-    _, grad = net.loss_and_grad(X, y, update_stats=False)
-    grad = grad.copy()
-    p0 = net.params.copy()
-    numeric = np.empty_like(p0)
-    for i in range(p0.size):
-        e = np.zeros_like(p0)
-        e[i] = h
-        numeric[i] = (f(p0 + e) - f(p0 - e)) / (2 * h)
-    return float(np.abs(numeric - grad).max() / max(np.abs(numeric).max(), 1e-8))
 
 
 @pytest.mark.parametrize("l1,l2", [(0.0, 0.3), (0.05, 0.0), (0.02, 0.1)])
@@ -41,7 +22,7 @@ def test_the_gradient_is_that_of_loss_plus_penalty(l1, l2, bn):
     net = Network(spec)
     _nudge_away_from_kinks(net)
     X, y = _data("mse", 7, 3, 2)
-    assert _objective_gradient_error(net, X, y) < 1e-6
+    assert _check_gradient(net, X, y, h=1e-6, penalty=True) < 1e-6
 
 
 def test_the_penalty_and_its_gradient_match_numpy_on_the_weights_only():

@@ -8,21 +8,11 @@ import numpy as np
 import pytest
 
 from core.train.batcher import Batcher
-from core.train.config import SessionConfig, parse_config
+from core.train.config import SessionConfig
 from core.train.fused import FusedStepper
 from core.train.history import Series
 from core.train.trainer import Trainer
-
-
-def make_config(**sections) -> SessionConfig:
-    base = {"schema_version": 2, "data": {"name": "circle", "n_samples": 200, "noise": 0.1},
-            "network": {"hidden": [8, 8], "activation": "tanh"},
-            "optimizer": {"name": "adam", "hyper": {"lr": 0.01}},
-            "training": {"batch_size": 16, "eval_every": 5, "seed": 3}}
-    for key, value in sections.items():
-        base[key] = {**base.get(key, {}), **value}
-    return parse_config(base)
-
+from tests.core.train.test_trainer import make_config
 
 # -- 1. batch order per epoch -----------------------------------------------------------
 
