@@ -34,6 +34,7 @@ import numba
 import numpy as np
 
 from core.nn import activations as act
+from core.nn.layers import BLAS_THRESHOLD
 
 DEAD_FAMILY = ("relu", "leaky_relu", "prelu", "rrelu", "noisy_relu")
 SATURATING = ("sigmoid", "tanh", "softplus")
@@ -41,6 +42,7 @@ NEITHER = ("linear",)
 SATURATION_THRESHOLD = 0.05  # h'(z) below this fraction of sup h' is saturated ...
 SATURATED_FRACTION = 0.95  # ... and a unit saturated on more than this share of samples
 ROW_FLOATS = 1 << 22  # activations held per forward chunk (32 MB)
+MIN_ROWS = 32  # rows per chunk at least (each chunk costs a few Python calls)
 
 _JIT = dict(nogil=True, cache=True, error_model="numpy")
 _SIGMOID, _TANH, _SOFTPLUS = act.SIGMOID, act.TANH, act.SOFTPLUS
@@ -165,18 +167,35 @@ def _checked_rows(network, X) -> np.ndarray:
     return X
 
 
-def _chunks(network, X: np.ndarray):
-    """Evaluation-mode forward passes over row chunks of X: yields (row0, per layer
-    (pre, h)) with h the output of the layer (for the output layer its raw output)."""
+def chunk_rows(network) -> int:
+    """Rows per forward pass: few enough that every layer's product stays below
+    ``layers.BLAS_THRESHOLD`` (so its compiled loops run, not BLAS), at least MIN_ROWS,
+    and at most ROW_FLOATS activations. Why not BLAS: these passes run in a thread
+    beside the training, and BLAS's shared thread pool then serializes the two (and
+    on a busy machine a multi-threaded product of 1600 x 32 x 32 took 15x longer
+    than one thread's); the loops need no pool."""
     units = sum(b.n_out for b in network.blocks) + network.spec.input_size
-    rows = max(1, ROW_FLOATS // (4 * units))
+    widest = max(b.n_in * b.n_out for b in network.blocks)
+    below_blas = (BLAS_THRESHOLD - 1) // widest
+    return int(max(1, min(ROW_FLOATS // (4 * units), max(MIN_ROWS, below_blas))))
+
+
+def _chunks(network, X: np.ndarray, need_pre: bool = True):
+    """Evaluation-mode forward passes over row chunks of X (``chunk_rows``): yields
+    (row0, per layer (pre, h)) with h the output of the layer (for the output layer
+    its raw output); pre is None unless ``need_pre`` (which costs a view per layer and
+    column: fine for a data set, noticeable on the many chunks of a grid)."""
+    rows = chunk_rows(network)
     with network.evaluating(), np.errstate(all="ignore"):
         for r0 in range(0, X.shape[0], rows):
-            network.forward(X[r0:r0 + rows], update_stats=False)
-            layers = []
-            for l in range(len(network.blocks)):
-                arrays = network.intermediates(l)
-                layers.append((arrays["pre"], arrays.get("a", arrays["pre"])))
+            out = network.forward(X[r0:r0 + rows], update_stats=False)
+            if need_pre:
+                layers = []
+                for l in range(len(network.blocks)):
+                    arrays = network.intermediates(l)
+                    layers.append((arrays["pre"], arrays.get("a", arrays["pre"])))
+            else:
+                layers = [(None, a) for a in network.hidden_activations()] + [(None, out)]
             yield r0, layers
 
 
@@ -227,7 +246,7 @@ def unit_outputs(network, X: np.ndarray, columns=None) -> tuple[np.ndarray, ...]
     X = _checked_rows(network, X)
     cols = _columns(network, columns)
     out = [np.empty((c.size, X.shape[0])) for c in cols]
-    for r0, layers in _chunks(network, X):
+    for r0, layers in _chunks(network, X, need_pre=False):
         for l, c in enumerate(cols):
             _gather_columns(layers[l][1], c, r0, out[l])
     return tuple(out)
@@ -245,7 +264,7 @@ def unit_histograms(network, X: np.ndarray, lo: list, hi: list,
         raise ValueError(f"need a range per layer ({len(blocks)})")
     ranges = [_range(b.n_out, lo[l], hi[l], b.name) for l, b in enumerate(blocks)]
     counts = [np.zeros((b.n_out, bins)) for b in blocks]
-    for _r0, layers in _chunks(network, X):
+    for _r0, layers in _chunks(network, X, need_pre=False):
         for l, (_pre, h) in enumerate(layers):
             _column_histograms(h, ranges[l][0], ranges[l][1], counts[l])
     return tuple(counts)

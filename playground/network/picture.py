@@ -36,7 +36,7 @@ from playground.session.run_info import RunInfo
 MAX_UNITS = 16  # units drawn per layer
 MAX_HIDDEN_DRAWN = 16  # hidden layers drawn (deeper: the first and the last 8)
 HIST_BINS = 16
-CURVATURE_PROBES = 8  # per layer: 2 * 8 gradients on 128 rows per layer
+CURVATURE_PROBES = 8  # per layer: 2 * 8 gradients on CURVATURE_ROWS rows per layer
 CURVATURE_MAX_WEIGHTS = 200_000  # above, one estimate would take seconds
 SERIES_ROWS = 2000  # then the series halve themselves (core.train.history)
 

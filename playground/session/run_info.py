@@ -32,7 +32,7 @@ GRID_POINTS = 80  # per axis, drawn interpolated: smooth, and cheap at ~4 Hz
 CURVE_POINTS = 200
 MAP_POINTS = 40  # per axis of a neuron's small map
 FOCUS_POINTS = 80  # ... of the enlarged one (drawn interpolated)
-CURVATURE_ROWS = 128  # training rows the curvature is estimated on
+CURVATURE_ROWS = 120  # training rows the curvature is estimated on (120 x 32 x 32: no BLAS)
 
 
 @dataclass(frozen=True)

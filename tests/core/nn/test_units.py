@@ -213,3 +213,15 @@ def test_unit_parameters():
     assert "prelu" not in p[1] and "bias" in p[1]
     bn = units.unit_parameters(_net(batch_norm=True))
     assert set(bn[0]) == {"in_norm", "gamma", "beta"}
+
+
+def test_chunks_stay_below_the_blas_threshold_and_the_memory_budget(monkeypatch):
+    from core.nn.layers import BLAS_THRESHOLD
+
+    net = Network(NetworkSpec(input_size=2, hidden=(32,) * 10, output_size=1))
+    rows = units.chunk_rows(net)
+    assert rows * 32 * 32 < BLAS_THRESHOLD and rows >= units.MIN_ROWS
+    wide = Network(NetworkSpec(input_size=2, hidden=(512, 512), output_size=1))
+    assert units.chunk_rows(wide) == units.MIN_ROWS  # BLAS then, but few Python calls
+    monkeypatch.setattr(units, "ROW_FLOATS", 4 * 1027 * 10)  # 10 rows of wide's units
+    assert units.chunk_rows(wide) == 10
