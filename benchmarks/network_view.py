@@ -13,12 +13,18 @@ units on the spiral; and the lecture's presets), headless:
   of ``--reps``;
 - ``curvature``: one Hutchinson estimate (8 probes per layer on 120 rows);
 - the fractions of training time they take at the view's pace
-  (playground.network.analysis): pictures at most 10 a second and at most SHARE of
+  (playground.network.analysis): pictures at most 5 a second and at most SHARE of
   a core, curvature at most 2 a second and at most SHARE; and the curvature "per
   evaluation", i.e. were it computed at every ``eval_every``-th step;
 - ``slowdown``: training steps per second with the analysis thread running at its
   pace on fresh snapshots, against without (both threads share the cores; the
   kernels release the interpreter lock).
+
+``--app``: the real window (offscreen), training each workload for ``--seconds``
+with the Network tab in front and with the Training tab in front (where the view's
+thread still analyses, but nothing of it is drawn): the app's steps per second in
+the two cases, the network view's whole cost (analysis and drawing) as the app
+sees it.
 """
 
 from __future__ import annotations
@@ -133,13 +139,76 @@ def measure(name: str, reps: int, seconds: float) -> dict:
             "slowdown": _slowdown(trainer, analyst, seconds)}
 
 
+def app_rates(names: list[str], seconds: float) -> list[dict]:
+    """Steps per second of the app with the Network tab shown, and the Training tab."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from playground.app import settings
+    from playground.app.main_window import MainWindow
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      tempfile.mkdtemp(prefix="opg-bench-"))
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    rows = []
+    for name in names:
+        path = None
+        if name == "largest":
+            path = Path(tempfile.mkdtemp()) / "largest.json"
+            path.write_text(json.dumps(LARGEST))
+        else:
+            path = ROOT / "resources/presets" / f"{name}.json"
+        window = MainWindow(settings.make_settings("bench"), warm_up=False, session_path=path)
+        window.resize(1400, 900)
+        window.show()
+        rates = {}
+        for tab in ("Training", "Network", "Training", "Network"):
+            target = window.views.network if tab == "Network" else window.tabs.widget(0)
+            window.tabs.setCurrentWidget(target)
+            session = window.session
+            session.play(until=10**9)
+            _spin(app, 0.5)
+            s0, t0 = session.step, time.perf_counter()
+            _spin(app, seconds)
+            rates.setdefault(tab, []).append((session.step - s0) / (time.perf_counter() - t0))
+            session.pause()
+            _spin(app, 0.3)
+        rows.append({"workload": name, "training_tab": max(rates["Training"]),
+                     "network_tab": max(rates["Network"])})
+        window.session.document.dirty = False
+        window.close()
+    return rows
+
+
+def _spin(app, seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.002)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--seconds", type=float, default=3.0, help="per slowdown measurement")
     p.add_argument("--workloads", default=",".join(["largest"] + PRESETS))
     p.add_argument("--json", default=None)
+    p.add_argument("--app", action="store_true", help="the app's steps/s per tab instead")
     args = p.parse_args(argv)
+    if args.app:
+        rows = app_rates(args.workloads.split(","), args.seconds)
+        print(f"{'workload':32} {'steps/s, Training tab':>22} {'steps/s, Network tab':>21}"
+              f" {'ratio':>6}")
+        for r in rows:
+            print(f"{r['workload'][:32]:32} {r['training_tab']:22.0f} {r['network_tab']:21.0f}"
+                  f" {r['network_tab'] / r['training_tab']:6.2f}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=2))
+        return 0
     rows = [measure(n, args.reps, args.seconds) for n in args.workloads.split(",")]
     print(f"{'workload':48} {'weights':>8} {'step':>8} {'picture':>9} {'curv.':>9} "
           f"{'pict %':>7} {'curv %':>7} {'curv/eval':>10} {'speed':>6}")

@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--size", default="1400x900")
     p.add_argument("--focus", default=None)
-    p.add_argument("--widget", choices=("view", "window"), default="window")
+    p.add_argument("--widget", choices=("view", "window", "plots"), default="window")
+    p.add_argument("--stages", type=int, default=1,
+                   help="train in this many stages, each until the curvature caught up")
     args = p.parse_args(argv)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -65,11 +67,15 @@ def main(argv: list[str] | None = None) -> int:
     view = window.views.network
     window.tabs.setCurrentWidget(view)
     session = window.session
-    if args.steps:
-        session.play(until=args.steps)
-        _wait(app, lambda: session.step >= args.steps or (
-            session.step > 0 and not session.playing), 600)
-    _wait(app, lambda: not session.playing, 5)
+    for k in range(1, args.stages + 1):
+        until = args.steps * k // args.stages
+        if until > session.step:
+            session.play(until=until)
+            _wait(app, lambda u=until: session.step >= u or (
+                session.step > 0 and not session.playing), 600)
+        _wait(app, lambda: not session.playing, 5)
+        _wait(app, lambda: view.picture is not None and view.picture.curvature.steps.size
+              and view.picture.curvature.steps[-1] == session.step, 30)
     step = session.step
     if not _wait(app, lambda: view.picture is not None and view.picture.step == step, 30):
         print("error: the network view did not catch up", file=sys.stderr)
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     _wait(app, lambda: False, 0.8)  # the last picture and paint
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    target = view if args.widget == "view" else window
+    target = {"view": view, "plots": view.plots, "window": window}[args.widget]
     if not target.grab().save(str(out)):
         print(f"error: could not write {out}", file=sys.stderr)
         return 1

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 
 from playground.network.picture import Analyst
 
-MIN_INTERVAL = 0.1  # seconds between pictures at most 10 a second ...
+MIN_INTERVAL = 0.2  # seconds between pictures: at most 5 a second ...
 CURVATURE_INTERVAL = 0.5  # ... and curvature estimates at most 2 a second
 SHARE = 0.1  # ... each taking at most this share of a core
 

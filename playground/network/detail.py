@@ -64,7 +64,7 @@ class UnitDetail(QWidget):
         self.image = SmoothImageItem()
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
-        self.points = pg.ScatterPlotItem(size=4, pen=pg.mkPen(None))
+        self.points = pg.ScatterPlotItem(size=5, pen=pg.mkPen(255, 255, 255, 160, width=0.6))
         self.plot.addItem(self.points)
         self.bars = pg.BarGraphItem(x0=[], x1=[], height=[], brush=colors.POSITIVE)
         self.plot.addItem(self.bars)

@@ -212,7 +212,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         atlas = np.zeros((G, height, 4), dtype=np.ubyte)  # (x, y): col-major
         for r in range(k):
             y0 = (k - 1 - r) * (G + GAP_PX)
-            rgba = colors.rgba(col.maps[r], col.center, col.span)
+            rgba = colors.rgba(col.maps[r], col.center, float(col.span[r]))
             atlas[:, y0:y0 + G] = rgba.transpose(1, 0, 2)  # map[i = y, j = x]
         image.setImage(atlas, autoLevels=False)
         total = k + (k - 1) * GAP_PX / G

@@ -55,7 +55,7 @@ class Column:
     lo: np.ndarray  # (k,) range of each drawn unit's map or histogram
     hi: np.ndarray
     center: float  # h(0): the white of the colour scale ...
-    span: float  # ... and the distance from it to either end
+    span: np.ndarray  # (k,) ... and the distance from it to either end, per unit
     dead: np.ndarray  # (k,) bool
     saturated: np.ndarray  # (k,) bool
     n_dead: int  # in the whole layer
@@ -123,16 +123,14 @@ def count_kind(activation: str) -> str:
 BOUNDED_SPAN = {"sigmoid": 0.5, "tanh": 1.0}  # half the range of a bounded activation
 
 
-def _span(activation: str, center: float, lo: np.ndarray, hi: np.ndarray) -> float:
-    """The colour scale's half-width: the activation's own for a bounded one (a unit
-    stuck at 0.5001 is white, as it computes nearly nothing), else the largest
-    distance from h(0) in the column, so that its units compare with each other."""
+def _span(activation: str, center: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Each drawn unit's colour scale half-width: a bounded activation's own (a
+    sigmoid unit stuck at 0.5001 is white: it computes next to nothing), else the
+    unit's largest distance from h(0), so that every unit's shape shows (a dead one,
+    all 0, stays white); the statistics on hover give the numbers."""
     if activation in BOUNDED_SPAN:
-        return BOUNDED_SPAN[activation]
-    if lo.size == 0:
-        return 1.0
-    span = float(max(np.max(np.abs(lo - center)), np.max(np.abs(hi - center))))
-    return span if np.isfinite(span) and span > 0 else 1.0
+        return np.full(lo.shape, BOUNDED_SPAN[activation])
+    return np.maximum(np.abs(lo - center), np.abs(hi - center))
 
 
 def _center(activation: str) -> float:

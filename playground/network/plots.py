@@ -72,9 +72,15 @@ class LayerPlots(pg.GraphicsLayoutWidget):
         return p
 
     def _show_prelu(self, on: bool) -> None:
+        """The slopes' plot takes its column only for a network with PReLU layers."""
+        shown = self.prelu in self.ci.items
+        if on and not shown:
+            self.ci.addItem(self.prelu, row=0, col=3)
+            self.ci.layout.setColumnStretchFactor(3, 3)
+        elif not on and shown:
+            self.ci.removeItem(self.prelu)
+            self.ci.layout.setColumnStretchFactor(3, 0)
         self.prelu.setVisible(on)
-        self.ci.layout.setColumnStretchFactor(3, 3 if on else 0)
-        self.ci.layout.setColumnMaximumWidth(3, 10_000 if on else 0)
 
     # -- a new run -------------------------------------------------------------------
     def set_layers(self, hidden: tuple[str, ...], layers: tuple[str, ...],

@@ -12,9 +12,12 @@ the tab is shown.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from playground.network import analysis as pace
 from playground.network import colors
 from playground.network.analysis import NetworkAnalysis
 from playground.network.detail import UnitDetail
@@ -24,12 +27,17 @@ from playground.network.plots import LayerPlots
 
 KEY = (f'Each unit: its output over the input plane (<span style="color:{colors.NEGATIVE}">'
        f'\u25a0</span> below h(0), white at h(0), <span style="color:{colors.POSITIVE}">'
-       "\u25a0</span> above), or its histogram on the validation split. Lines: weights, "
+       "\u25a0</span> above; sigmoid and tanh on their full range, others each on its own), "
+       "or its histogram on the validation split. Lines: weights, "
        "orange &gt; 0, blue &lt; 0, thicker for larger |w|. +8: units not drawn (a wide "
        "layer shows its 16 most active). "
        f'<span style="color:{colors.DEAD}"><b>Red frame</b></span>: dead (never positive on '
        f'the training split). <span style="color:{colors.SATURATED}"><b>Purple</b></span>: '
        "saturated (h\u2032 below 5% of its maximum on over 95% of the samples).")
+
+
+DRAW_SHARE = 0.05  # of the GUI thread's time for drawing pictures, at most
+PAINT_FACTOR = 3.0  # setting the data and painting it, over setting the data
 
 
 class NetworkView(QWidget):
@@ -113,6 +121,13 @@ class NetworkView(QWidget):
             self._draw(self.picture)
 
     def _draw(self, pic: Picture) -> None:
+        t0 = time.perf_counter()
+        self._set(pic)
+        cost = PAINT_FACTOR * (time.perf_counter() - t0)
+        self.analysis.min_interval = max(pace.MIN_INTERVAL, cost / DRAW_SHARE)
+        self.picture_drawn.emit(pic)
+
+    def _set(self, pic: Picture) -> None:
         self._drawn = pic
         if pic.message or not pic.columns:
             self.diagram.clear_picture()
@@ -123,7 +138,6 @@ class NetworkView(QWidget):
             self.detail.show_focus(pic)
             self.detail.show_stats(pic, self.diagram.hovered or self.diagram.focus)
         self.plots.show_picture(pic)
-        self.picture_drawn.emit(pic)
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
