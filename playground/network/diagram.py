@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 from playground.network import colors
 from playground.network.picture import Column, Picture, count_kind
@@ -29,8 +29,7 @@ MAX_DX = 7.0  # ... and the most
 DY = 1.25  # row spacing
 GAP_PX = 10  # transparent pixels between the maps of a column image
 LEVELS = ((0.0, 0.7, 45), (0.25, 1.2, 90), (0.5, 2.0, 150), (0.75, 3.0, 215))  # |w|/max: px, alpha
-STAGGER_PX = 110  # columns narrower than this stagger their footers ...
-COMPACT_PX = 150  # ... and write "+8" for "+8 more"
+STAGGER_PX = 110  # columns narrower than this stagger their footers
 MARGIN_PX = (26, 44)  # above the units (headers), below (footers)
 TEXT_PT = 10  # style.style_plot_item's title size
 FOOT_PT = 9
@@ -125,7 +124,17 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         if w <= 0 or h <= 0:
             return DX
         height = self._extent(max(c.units.size for c in cols))[1]
-        return float(np.clip((w / h * height - 2.6) / (len(cols) - 1), DX, MAX_DX))
+        return float(np.clip((w / h * height - 2.6) / (self._slots() - 1), DX, MAX_DX))
+
+    def _slots(self) -> int:
+        """Column positions: one per drawn layer, and one for the layers left out."""
+        pic = self.picture
+        return len(pic.columns) + (pic.gap_after is not None)
+
+    def _x(self, c: int) -> float:
+        """x of column c: the columns after the left-out layers move one place on."""
+        gap = self.picture.gap_after if self.picture is not None else None
+        return (c + (gap is not None and c > gap)) * self.dx
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -159,7 +168,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
     def _fit(self) -> None:
         cols = self.picture.columns
         bottom, height = self._extent(max(c.units.size for c in cols))
-        self.vb.setRange(QRectF(-1.3, bottom, (len(cols) - 1) * self.dx + 2.6, height),
+        self.vb.setRange(QRectF(-1.3, bottom, (self._slots() - 1) * self.dx + 2.6, height),
                          padding=0)
 
     def _draw_lines(self, pic: Picture) -> None:
@@ -171,7 +180,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
             if not np.isfinite(scale) or scale <= 0:
                 continue
             k_in, k_out = W.shape
-            x0, x1 = c * self.dx + 0.5, (c + 1) * self.dx - 0.5
+            x0, x1 = self._x(c) + 0.5, self._x(c + 1) - 0.5
             ys_in = unit_y(np.arange(k_in), k_in)
             ys_out = unit_y(np.arange(k_out), k_out)
             rel = np.abs(W) / scale
@@ -216,11 +225,11 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
             atlas[:, y0:y0 + G] = rgba.transpose(1, 0, 2)  # map[i = y, j = x]
         image.setImage(atlas, autoLevels=False)
         total = k + (k - 1) * GAP_PX / G
-        image.setRect(QRectF(c * self.dx - 0.5, unit_y(k - 1, k) - 0.5, 1.0, total))
+        image.setRect(QRectF(self._x(c) - 0.5, unit_y(k - 1, k) - 0.5, 1.0, total))
 
     def _column_hists(self, c: int, col: Column, hx: list, hy: list) -> None:
         k, bins = col.hists.shape
-        edges = np.linspace(-0.45, 0.45, bins + 1) + c * self.dx
+        edges = np.linspace(-0.45, 0.45, bins + 1) + self._x(c)
         for r in range(k):
             peak = float(col.hists[r].max())
             h = col.hists[r] / peak * 0.85 if peak > 0 else np.zeros(bins)
@@ -232,7 +241,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         xs, ys = [], []
         for c, col in enumerate(self.picture.columns if self.picture else ()):
             r = np.nonzero(select(col))[0]
-            xs.append(np.full(r.size, c * self.dx))
+            xs.append(np.full(r.size, self._x(c)))
             ys.append(unit_y(r, col.units.size))
         return (np.concatenate(xs), np.concatenate(ys)) if xs else ([], [])
 
@@ -246,7 +255,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
             c, u = unit
             col = self.picture.columns[c]
             r = int(np.searchsorted(col.units, u))
-            frame.setData([c * self.dx], [unit_y(r, col.units.size)])
+            frame.setData([self._x(c)], [unit_y(r, col.units.size)])
 
     def _draw_texts(self, pic: Picture) -> None:
         needed = 2 * len(pic.columns) + 1
@@ -260,26 +269,27 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         top, bottom = unit_y(0, k) + 0.5, unit_y(k - 1, k) - 0.5
         px = self.vb.height() / self._extent(k)[1]  # pixels per view unit
         stagger = self.dx * px < STAGGER_PX
-        compact = self.dx * px < COMPACT_PX
+        room = self.dx * px * (2 if stagger else 1) - 8  # pixels a footer may take
+        metrics = QFontMetrics(_font(FOOT_PT))
         for c, col in enumerate(pic.columns):
             head, foot = self.texts[2 * c], self.texts[2 * c + 1]
             head.setAnchor((0.5, 1.0))  # headers sit on their column, footers hang below
             foot.setAnchor((0.5, 0.0))
             head.setFont(_font(TEXT_PT, bold=True))
             head.setText(_header(col))
-            head.setPos(c * self.dx, top + 0.15)
+            head.setPos(self._x(c), top + 0.15)
             foot.setFont(_font(FOOT_PT))
-            foot.setHtml(_footer(col, compact))
+            foot.setHtml(_fitting_footer(col, metrics, room))
             # narrow columns: every other footer a line lower, so that none overlap
-            foot.setPos(c * self.dx, bottom - 0.12 - (0.8 if c % 2 and stagger else 0.0))
+            foot.setPos(self._x(c), bottom - 0.12 - (0.8 if c % 2 and stagger else 0.0))
         gap = self.texts[needed - 1]
         gap.setAnchor((0.5, 0.5))
         gap.setFont(_font(FOOT_PT))
         if pic.gap_after is None:
             gap.setText("")
         else:
-            gap.setText(f"\u22ef {pic.gap_layers}\nlayers\n\u22ef")
-            gap.setPos((pic.gap_after + 0.5) * self.dx, 0.0)
+            gap.setText(f"\u22ef\n{pic.gap_layers}\nlayers\nleft\nout\n\u22ef")
+            gap.setPos(self._x(pic.gap_after) + self.dx, 0.0)
 
     # -- mouse -----------------------------------------------------------------------
     def unit_at(self, scene_pos: QPointF) -> tuple[int, int] | None:
@@ -287,8 +297,9 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         if self.picture is None:
             return None
         p = self.vb.mapSceneToView(scene_pos)
-        c = int(round(p.x() / self.dx))
-        if not 0 <= c < len(self.picture.columns) or abs(p.x() - c * self.dx) > 0.55:
+        xs = np.array([self._x(c) for c in range(len(self.picture.columns))])
+        c = int(np.argmin(np.abs(xs - p.x())))
+        if abs(p.x() - xs[c]) > 0.55:
             return None
         col = self.picture.columns[c]
         k = col.units.size
@@ -301,7 +312,7 @@ class NetworkDiagram(pg.GraphicsLayoutWidget):
         """Scene position of a drawn unit's centre (for tests and scripts)."""
         col = self.picture.columns[column]
         r = int(np.searchsorted(col.units, unit))
-        return self.vb.mapViewToScene(QPointF(column * self.dx, unit_y(r, col.units.size)))
+        return self.vb.mapViewToScene(QPointF(self._x(column), unit_y(r, col.units.size)))
 
     def _moved(self, pos) -> None:
         unit = self.unit_at(pos)
@@ -324,19 +335,33 @@ def _header(col: Column) -> str:
     return short_name(col.name)
 
 
-def _footer(col: Column, compact: bool = False) -> str:
-    """Counts under a column: dead/saturated units of the whole layer (red/purple when
-    there are any) and how many units are not drawn ("+8 more", "+8" if compact)."""
-    parts = []
+def _footers(col: Column) -> list[tuple[str, str]]:
+    """What can stand under a column, longest first, as (plain text, HTML): the dead or
+    saturated units of the whole layer (red/purple when there are any) and how many
+    units are not drawn."""
+    count, colour = "", "#555"
     if col.kind == "hidden":
         kind = count_kind(col.activation)
-        if kind == "saturated":
-            colour = colors.SATURATED if col.n_saturated else "#555"
-            parts.append(f'<span style="color:{colour}">sat {col.n_saturated}/{col.width}'
-                         "</span>")
-        elif kind == "dead":
-            colour = colors.DEAD if col.n_dead else "#555"
-            parts.append(f'<span style="color:{colour}">dead {col.n_dead}/{col.width}</span>')
-    if col.width > col.units.size:
-        parts.append(f"+{col.width - col.units.size}" + ("" if compact else " more"))
-    return (" " if compact else " \u00b7 ").join(parts)
+        n = col.n_saturated if kind == "saturated" else col.n_dead
+        if kind:
+            count = f"{n}/{col.width}"
+            colour = (colors.SATURATED if kind == "saturated" else colors.DEAD) if n else "#555"
+            kind = "sat" if kind == "saturated" else "dead"
+    more = col.width - col.units.size
+    rest = [f"+{more} more", f"+{more}"] if more > 0 else [""]
+    out = []
+    for label in ([f"{kind} {count}", count] if count else [""]):
+        for extra in rest:
+            text = " \u00b7 ".join(t for t in (label, extra) if t)
+            html = f'<span style="color:{colour}">{label}</span>' if label else ""
+            out.append((text, " \u00b7 ".join(t for t in (html, extra) if t)))
+    return out
+
+
+def _fitting_footer(col: Column, metrics: QFontMetrics, room: float) -> str:
+    """The longest footer that fits in ``room`` pixels (the shortest if none does)."""
+    options = _footers(col)
+    for text, html in options:
+        if metrics.horizontalAdvance(text) <= room:
+            return html
+    return options[-1][1]

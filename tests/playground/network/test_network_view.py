@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from core.nn.network import Network
+from playground.network import analysis as analysis_module
 from playground.network import colors
 from playground.network.picture import MAX_UNITS
 from playground.session.run_info import FOCUS_POINTS, MAP_POINTS
@@ -79,6 +80,8 @@ def test_the_view_follows_the_snapshots(qtbot, window):
     assert sum(len(item.xData) for item in view.diagram.lines.values()) == \
         2 * (2 * 16 + 16 * 16 * 2 + 16)
     assert len(view.diagram.frames.data) == 2 + 3 * 16 + 1
+    # pictures come no faster than the view can draw them at its share of the GUI
+    assert view.analysis.min_interval >= analysis_module.MIN_INTERVAL
     # the series: the steps analysed, step 0 and 40 among them
     assert {0, 40} <= set(pic.counts.steps.tolist())
     assert pic.curvature.steps.size >= 1 and np.all(pic.curvature.values > 0)
