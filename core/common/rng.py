@@ -15,6 +15,7 @@ STREAMS = {
     "train": 2,  # batch order, fixed permutation, gradient noise
     "data": 3,  # generated data sets
     "split": 4,  # the train / validation split
+    "curvature": 5,  # the network view's Hutchinson probes (never the run's numbers)
 }
 
 

@@ -2,6 +2,13 @@
 
 The GUI and the command line only ever see these: a snapshot's arrays are
 private copies, so the trainer can go on while someone draws.
+
+A snapshot also carries a read-only copy of the weights and the batch-norm running
+statistics (``params``, ``buffers``), so that a view can compute from exactly the
+weights of that step in its own thread (the network view's neuron maps, dead units
+and curvature) without asking the training thread. The copies are bounded: a
+network of more than WEIGHT_COPY_FLOATS numbers gets none (None), so that
+publishing ~30 snapshots a second never copies more than ~16 MB each.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import numpy as np
 from core.train.status import RunStatus
 
 HIST_BINS = 40
+WEIGHT_COPY_FLOATS = 1 << 21  # params + buffers copied into a snapshot at most
 
 
 @dataclass(frozen=True)
@@ -44,10 +52,24 @@ class Snapshot:
     grad_hists: tuple[Histogram, ...] = ()
     message: str = ""
     extras: dict = field(default_factory=dict)
+    params: np.ndarray | None = None  # read-only copy of the weights at ``step``
+    buffers: np.ndarray | None = None  # ... and of the BN running statistics
 
     @property
     def last_loss(self) -> float | None:
         return float(self.train_loss[-1]) if self.train_loss.size else None
+
+
+def frozen_copies(params: np.ndarray, buffers: np.ndarray
+                  ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Read-only copies of the weights and buffers for a snapshot, or (None, None)
+    above WEIGHT_COPY_FLOATS."""
+    if params.size + buffers.size > WEIGHT_COPY_FLOATS:
+        return None, None
+    out = (params.copy(), buffers.copy())
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def histogram(values: np.ndarray) -> Histogram:

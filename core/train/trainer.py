@@ -43,7 +43,7 @@ from core.train.config import SessionConfig, check_memory
 from core.train.early_stopping import EarlyStopping
 from core.train.fused import FusedStepper
 from core.train.history import Series
-from core.train.snapshot import HIST_BINS, Histogram, Snapshot, histogram
+from core.train.snapshot import HIST_BINS, Histogram, Snapshot, frozen_copies, histogram
 from core.train.status import RunStatus, StopReason
 
 __all__ = ["HIST_BINS", "Histogram", "Snapshot", "Trainer"]
@@ -95,8 +95,9 @@ class Trainer:
             for b in self.network.blocks)
         # Histograms are binned only when someone looks (a snapshot, a save): binning
         # at every evaluation cost more than the training itself on small networks.
-        self._hist_values: tuple[list, list] = ([], [])  # activations, gradients
-        self._hists: dict[str, tuple[Histogram, ...]] | None = {"act": (), "grad": ()}
+        # Before the first evaluation they show the initial weights.
+        self._hist_values: tuple[list, list] = self._initial_hist_values()  # acts, grads
+        self._hists: dict[str, tuple[Histogram, ...]] | None = None
 
     def _new_history(self, capacity: int) -> None:
         n_layers = len(self.network.blocks)
@@ -303,12 +304,38 @@ class Trainer:
 
     def histograms(self) -> dict[str, tuple[Histogram, ...]]:
         """Histograms of each hidden layer's activations ("act") and each layer's
-        gradient ("grad") at the last evaluation step."""
+        gradient ("grad") at the last evaluation step; before the first one, of the
+        initial weights (``_initial_hist_values``)."""
         if self._hists is None:
             acts, grads = self._hist_values
             self._hists = {"act": tuple(histogram(a) for a in acts),
                            "grad": tuple(histogram(g) for g in grads)}
         return self._hists
+
+    def _initial_hist_values(self) -> tuple[list, list]:
+        """Activations and gradients of the weights as they are, on the first
+        ``batch_size`` training rows (at least 2, for batch norm), in training mode
+        with the running statistics left alone and stochastic activations at their
+        expected behaviour: no random stream is touched and the gradient buffer is
+        restored, so the run's numbers stay as they are."""
+        net = self.network
+        grad = net.grad.copy()
+        m = min(max(self.config.training.batch_size, 2), self.data.train.X.shape[0])
+        X, y = self.data.train.X[:m], self.y_train[:m]
+        noise = [act.draw_noise(b.activation, (m, b.n_out), None, training=False)
+                 if b.activation and act.ACTIVATIONS.get(b.activation).stochastic else None
+                 for b in net.blocks]
+        was = net.training
+        net.train()
+        try:
+            with np.errstate(all="ignore"):
+                net.loss_and_grad(X, y, update_stats=False, noise=noise)
+            values = ([a.copy() for a in net.hidden_activations()],
+                      [net.grad[s].copy() for s in net.layer_slices])
+        finally:
+            net.training = was
+            net.grad[:] = grad
+        return values
 
     def trajectory(self) -> np.ndarray:
         """Recorded weights (k, P), oldest first: the initial ones, then every evaluation."""
@@ -322,6 +349,7 @@ class Trainer:
     def snapshot(self, extras: dict | None = None) -> Snapshot:
         s, e = self.steps, self.evals
         n_layers = len(self.network.blocks)
+        params, buffers = frozen_copies(self.network.params, self.network.buffers)
         return Snapshot(
             step=self.step, epoch=self.epoch, status=self.status, stop_step=self.stop_step,
             best_step=self.best_step, layer_names=tuple(self.network.layer_names),
@@ -333,7 +361,7 @@ class Trainer:
             update_ratio=e.column("update_ratio").reshape(e.size, n_layers),
             act_hists=self.histograms()["act"], grad_hists=self.histograms()["grad"],
             message=self.message,
-            extras=dict(extras or {}))
+            extras=dict(extras or {}), params=params, buffers=buffers)
 
     def predict_raw(self, X_raw: np.ndarray) -> np.ndarray:
         """Network outputs (evaluation mode) for inputs in raw units, i.e. before the

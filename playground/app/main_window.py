@@ -15,6 +15,7 @@ from playground.app.controls import RunControls
 from playground.app.file_controller import FileController
 from playground.app.status import StatusBar
 from playground.compare.view import CompareView
+from playground.network.view import NetworkView
 from playground.panels.base import SectionPanel
 from playground.panels.data_panel import DataPanel
 from playground.panels.network_panel import NetworkPanel
@@ -40,6 +41,7 @@ class Views:
     boundary: BoundaryPlot
     gallery: ActivationGallery
     compare: CompareView
+    network: NetworkView
     panels: dict[str, SectionPanel]
     controls: RunControls
     status: StatusBar
@@ -62,7 +64,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.views = Views(loss=LossPlot(), grad=GradPlot(), hists=Histograms(),
                            boundary=BoundaryPlot(), gallery=ActivationGallery(),
-                           compare=CompareView(),
+                           compare=CompareView(), network=NetworkView(),
                            panels={"network": NetworkPanel(), "data": DataPanel(),
                                    "optimizer": OptimizerPanel(), "training": TrainingPanel()},
                            controls=self.controls, status=self.status)
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(page, "Training")
+        self.tabs.addTab(v.network, "Network")
         self.tabs.addTab(v.gallery, "Activation gallery")
         self.tabs.addTab(v.compare, "Compare")
         self.setCentralWidget(self.tabs)
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         if self.landscape is not None and hasattr(self.landscape, "shutdown"):
             self.landscape.shutdown()
+        self.views.network.shutdown(SHUTDOWN_SECONDS / 4)
         self.session.shutdown(SHUTDOWN_SECONDS)
         event.accept()
 

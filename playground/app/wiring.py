@@ -40,12 +40,13 @@ def _connect_edits(window, session, views) -> None:
 
 def _connect_runs(window, session, views) -> None:
     v = views
-    for view in (v.loss, v.grad, v.hists, v.boundary, v.panels["data"], v.controls):
+    for view in (v.loss, v.grad, v.hists, v.boundary, v.network, v.panels["data"],
+                 v.controls):
         session.run_installed.connect(view.set_run)
     session.playing_changed.connect(v.controls.show_playing)
     session.frame_ready.connect(v.controls.show_frame)
     session.frame_ready.connect(v.status.show_frame)
-    for plot in (v.loss, v.grad, v.hists, v.boundary):
+    for plot in (v.loss, v.grad, v.hists, v.boundary, v.network):
         session.snapshot_ready.connect(plot.set_snapshot)
     session.view_ready.connect(v.boundary.set_view)
 

@@ -1,13 +1,19 @@
 """The network's prediction behind the data: a decision-boundary heatmap for 2-D
 classification, the fitted surface for 2-D regression, the fitted curve for 1-D
-regression."""
+regression.
+
+The heatmap is the network's output on the run's grid (``run_info.GRID_POINTS`` per
+axis over the current data set), drawn with bilinear interpolation between the
+grid points (``SmoothImageItem``): a smooth picture with no visible cells. A
+multiclass map of predicted classes is drawn as it is (interpolating class
+indices would invent classes in between)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
 
 from playground.plots import style
 from playground.session.run_info import RunInfo, View
@@ -34,6 +40,19 @@ def class_lut(k: int) -> np.ndarray:
     return np.array([_pastel(style.class_color(i)) for i in range(k)], dtype=np.ubyte)
 
 
+class SmoothImageItem(pg.ImageItem):
+    """An ImageItem that Qt scales with bilinear filtering (``smooth``) instead of
+    repeating each pixel: an 80 x 80 grid on a 500-pixel plot shows no cells."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.smooth = True
+
+    def paint(self, painter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth)
+        super().paint(painter, *args)
+
+
 def _shown(X: np.ndarray) -> int:
     return min(MAX_POINTS, X.shape[0])
 
@@ -46,7 +65,7 @@ class BoundaryPlot(pg.PlotWidget):
         super().__init__(parent, axisItems=style.axes())
         self.plot = self.getPlotItem()
         style.style_plot_item(self.plot, "Prediction")
-        self.image = pg.ImageItem()
+        self.image = SmoothImageItem()
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
@@ -198,14 +217,17 @@ class BoundaryPlot(pg.PlotWidget):
         z = view.z.T  # ImageItem wants (x, y) order
         if info.task == "regression":
             lo, hi = self._levels or (float(np.nanmin(z)), float(np.nanmax(z)))
+            self.image.smooth = True
             self.image.setLookupTable(pg.colormap.get("viridis").getLookupTable(0, 1, 256))
             self.image.setImage(z, levels=(lo, hi), autoLevels=False)
             self.image.setOpacity(0.55)
         elif info.n_classes > 2:  # the predicted class per pixel
+            self.image.smooth = False  # no classes in between
             self.image.setLookupTable(class_lut(info.n_classes))
             self.image.setImage(z, levels=(-0.5, info.n_classes - 0.5), autoLevels=False)
             self.image.setOpacity(1.0)
         else:  # class-1 probability
+            self.image.smooth = True
             self.image.setLookupTable(binary_lut())
             self.image.setImage(z, levels=(0.0, 1.0), autoLevels=False)
             self.image.setOpacity(1.0)

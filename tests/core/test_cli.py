@@ -53,8 +53,14 @@ def test_bad_input_exits_2_with_one_line(args, message, capsys):
     assert message in err and err.count("\n") == 1
 
 
-def test_divergence_exits_3(capsys):
-    preset = ROOT / "resources/presets/02_exploding_gradients.json"
+def test_divergence_exits_3(tmp_path, capsys):
+    # ten linear layers with weights N(0, 0.5^2): SGD diverges within a few steps
+    preset = tmp_path / "diverging.json"
+    preset.write_text(json.dumps({
+        "schema_version": 2, "data": {"name": "circle", "n_samples": 400},
+        "network": {"hidden": [32] * 10, "activation": "linear",
+                    "initializer": "small_random", "init_sigma": 0.5},
+        "optimizer": {"name": "sgd", "hyper": {"lr": 0.01}}}))
     assert run_command([str(preset), "--steps", "200"]) == 3
     assert "diverged at step" in capsys.readouterr().err
 

@@ -30,11 +30,8 @@ def test_preset_loads_and_trains_200_steps(path):
     t = loaded.trainer()
     t.run(200)
     snap = t.snapshot()
-    if path.stem.startswith("02_exploding"):
-        assert snap.status == "diverged"  # the point of that preset
-    else:
-        assert snap.step == 200 or snap.status == "early_stopped"
-        assert np.all(np.isfinite(snap.train_loss))
+    assert snap.step == 200 or snap.status == "early_stopped"
+    assert np.all(np.isfinite(snap.train_loss))
 
 
 def test_committed_json_schema_is_current():
