@@ -38,7 +38,23 @@ def warm_up() -> float:
     params = np.zeros(3)
     for name in OPTIMIZERS.names():
         create(name).step(params, np.ones(3))
+    _warm_up_units(rng)
     return time.perf_counter() - t0
+
+
+def _warm_up_units(rng: np.random.Generator) -> None:
+    """The network view's kernels (unit statistics, maps, histograms, curvature):
+    compiled in the view's thread they would hold the interpreter for a while."""
+    from core.nn import curvature, units
+
+    net = Network(NetworkSpec(input_size=2, hidden=(3,), output_size=1, activation="tanh"))
+    X = rng.normal(size=(8, 2))
+    units.unit_stats(net, X)
+    units.unit_outputs(net, X)
+    units.unit_histograms(net, X, [np.full(3, -1.0), np.full(1, -1.0)],
+                          [np.full(3, 1.0), np.full(1, 1.0)])
+    units.column_histograms(rng.normal(size=(8, 3)))
+    curvature.layer_curvature(net, X, np.zeros((8, 1)), probes=2, rng=rng)
 
 
 def warm_up_training() -> float:

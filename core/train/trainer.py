@@ -36,14 +36,14 @@ from core.nn import activations as act
 from core.nn import losses
 from core.nn.network import Network
 from core.optim import optimizers
-from core.train import experiment, fused
+from core.train import experiment, fused, histograms
 from core.train import state as trainer_state
 from core.train.batcher import Batcher
 from core.train.config import SessionConfig, check_memory
 from core.train.early_stopping import EarlyStopping
 from core.train.fused import FusedStepper
 from core.train.history import Series
-from core.train.snapshot import HIST_BINS, Histogram, Snapshot, frozen_copies, histogram
+from core.train.snapshot import HIST_BINS, Histogram, Snapshot, frozen_copies
 from core.train.status import RunStatus, StopReason
 
 __all__ = ["HIST_BINS", "Histogram", "Snapshot", "Trainer"]
@@ -96,7 +96,7 @@ class Trainer:
         # Histograms are binned only when someone looks (a snapshot, a save): binning
         # at every evaluation cost more than the training itself on small networks.
         # Before the first evaluation they show the initial weights.
-        self._hist_values: tuple[list, list] = self._initial_hist_values()  # acts, grads
+        self._hist_values: tuple[list, list] = histograms.initial_values(self)  # acts, grads
         self._hists: dict[str, tuple[Histogram, ...]] | None = None
 
     def _new_history(self, capacity: int) -> None:
@@ -191,6 +191,8 @@ class Trainer:
                 stepper = self._stepper
                 self._evaluate(self._last_batch, stepper.prev,
                                stepper.hidden_activations(self._last_batch.size))
+            elif did == k and not self.finished and done >= n_steps:
+                self._record_last_step()  # the last step before a pause: its histograms
         return done
 
     def _max_chunk(self) -> int:
@@ -304,38 +306,18 @@ class Trainer:
 
     def histograms(self) -> dict[str, tuple[Histogram, ...]]:
         """Histograms of each hidden layer's activations ("act") and each layer's
-        gradient ("grad") at the last evaluation step; before the first one, of the
-        initial weights (``_initial_hist_values``)."""
+        gradient ("grad") at the last step trained (an evaluation step or the end of a
+        chunk; before the first step, of the initial weights: ``core.train.histograms``)."""
         if self._hists is None:
-            acts, grads = self._hist_values
-            self._hists = {"act": tuple(histogram(a) for a in acts),
-                           "grad": tuple(histogram(g) for g in grads)}
+            self._hists = histograms.binned(self._hist_values)
         return self._hists
 
-    def _initial_hist_values(self) -> tuple[list, list]:
-        """Activations and gradients of the weights as they are, on the first
-        ``batch_size`` training rows (at least 2, for batch norm), in training mode
-        with the running statistics left alone and stochastic activations at their
-        expected behaviour: no random stream is touched and the gradient buffer is
-        restored, so the run's numbers stay as they are."""
-        net = self.network
-        grad = net.grad.copy()
-        m = min(max(self.config.training.batch_size, 2), self.data.train.X.shape[0])
-        X, y = self.data.train.X[:m], self.y_train[:m]
-        noise = [act.draw_noise(b.activation, (m, b.n_out), None, training=False)
-                 if b.activation and act.ACTIVATIONS.get(b.activation).stochastic else None
-                 for b in net.blocks]
-        was = net.training
-        net.train()
-        try:
-            with np.errstate(all="ignore"):
-                net.loss_and_grad(X, y, update_stats=False, noise=noise)
-            values = ([a.copy() for a in net.hidden_activations()],
-                      [net.grad[s].copy() for s in net.layer_slices])
-        finally:
-            net.training = was
-            net.grad[:] = grad
-        return values
+    def _record_last_step(self) -> None:
+        """The histogram data of the chunk's last step (a single Step shows that step)."""
+        st = self._stepper
+        self._hist_values = (st.hidden_activations(self._last_batch.size),
+                             [self.network.grad[s].copy() for s in self.network.layer_slices])
+        self._hists = None
 
     def trajectory(self) -> np.ndarray:
         """Recorded weights (k, P), oldest first: the initial ones, then every evaluation."""

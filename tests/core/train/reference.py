@@ -44,3 +44,7 @@ def reference_step(t: Trainer) -> None:
     t.steps.append(step=t.step, epoch=t.epoch, loss=loss, grad_norm=norms)
     if t.step % t.config.training.eval_every == 0:
         t._evaluate(idx, before, [a.copy() for a in net.hidden_activations()])
+    else:  # the histograms show the last step trained
+        t._hist_values = ([a.copy() for a in net.hidden_activations()],
+                          [net.grad[s].copy() for s in net.layer_slices])
+        t._hists = None
