@@ -158,3 +158,13 @@ def lr_sensitivity(sweep, metric: str = "train_loss", stat: str = "final",
                            mean, lo, hi, np.array(table.column("n_runs"))[rows],
                            np.array(table.column("n_diverged"))[rows]))
     return out
+
+
+def for_log_axis(lo: np.ndarray, *others: np.ndarray) -> np.ndarray:
+    """``lo`` with values <= 0 (a mean minus a std below zero) raised to a tenth of the
+    smallest positive value of the curves, so a band can be drawn on a log axis."""
+    values = np.concatenate([lo, *others])
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size == 0:
+        return lo
+    return np.where(np.isfinite(lo) & (lo <= 0), positive.min() / 10.0, lo)

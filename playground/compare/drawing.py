@@ -1,0 +1,109 @@
+"""Drawing a sweep into pyqtgraph plots: shared by the Compare tab and its figures.
+
+Per cell: the band (min..max or +-std over the seeds) as a light fill, the raw
+mean faint behind, the smoothed mean on top (TensorBoard's EMA,
+``core.train.smoothing.ema``; the band's edges are smoothed alike), and a red
+cross where a run diverged. The numbers come from ``core.train.sweep.curves``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from core.train.smoothing import ema
+from core.train.sweep import curves as sweep_curves
+from playground.plots import style
+
+GREY = "#b0b0b0"
+MAX_POINTS = 2000
+METRIC_LABELS = {"train_loss": "training loss", "val_loss": "validation loss",
+                 "val_acc": "validation accuracy", "train_acc": "batch accuracy"}
+
+
+def rgba(color: str, alpha: int) -> QColor:
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+@dataclass
+class CellItems:
+    """The plot items of one cell (kept to recolour or remove them)."""
+
+    color: str
+    items: list = field(default_factory=list)
+    mean: pg.PlotDataItem | None = None  # the smoothed mean (its legend entry)
+
+
+def cell_color(cell: int) -> str:
+    return style.color(cell)
+
+
+def draw_cell(plot: pg.PlotItem, c: sweep_curves.CellCurve, *, smoothing: float,
+              log: bool, greyed: bool = False, raw: bool = True) -> CellItems:
+    """Add one cell's band, raw and smoothed mean and divergence marks to ``plot``."""
+    color = GREY if greyed else cell_color(c.cell)
+    x, mean, lo, hi = sweep_curves.decimate(c.steps.astype(np.float64), c.mean, c.lo, c.hi,
+                                            MAX_POINTS)
+    smooth = [ema(v, smoothing) for v in (mean, lo, hi)]
+    out = CellItems(color)
+    lo_s = sweep_curves.for_log_axis(smooth[1], smooth[0]) if log else smooth[1]
+    edges = [plot.plot(x, y, pen=pg.mkPen(rgba(color, 0))) for y in (lo_s, smooth[2])]
+    fill = pg.FillBetweenItem(edges[0], edges[1], brush=rgba(color, 45))
+    plot.addItem(fill)
+    out.items += [*edges, fill]
+    if raw and smoothing > 0:
+        out.items.append(plot.plot(x, mean, pen=pg.mkPen(rgba(color, 70), width=1)))
+    out.mean = plot.plot(x, smooth[0], pen=pg.mkPen(color, width=2), name=c.label)
+    out.items.append(out.mean)
+    div = [(s, v) for s, v, d in c.ends if d]
+    if div:
+        xs, ys = zip(*div, strict=True)
+        out.items.append(plot.plot(list(xs), list(ys), pen=None, symbol="x", symbolSize=12,
+                                   symbolPen=pg.mkPen(style.DIVERGED, width=2),
+                                   symbolBrush=None))
+    return out
+
+
+def draw_lr(plot: pg.PlotItem, lr: sweep_curves.LrCurve, color: str, *,
+            log: bool) -> list:
+    """One learning-rate curve: band, mean with dots, red crosses on cells where a
+    seed diverged (those points stay in the curve: a diverged run's value is where it
+    stopped)."""
+    items = []
+    lo = sweep_curves.for_log_axis(lr.lo, lr.mean) if log else lr.lo
+    if lr.lr.size > 1:
+        edges = [plot.plot(lr.lr, y, pen=pg.mkPen(rgba(color, 0))) for y in (lo, lr.hi)]
+        fill = pg.FillBetweenItem(edges[0], edges[1], brush=rgba(color, 45))
+        plot.addItem(fill)
+        items += [*edges, fill]
+    line = plot.plot(lr.lr, lr.mean, pen=pg.mkPen(color, width=2), symbol="o", symbolSize=7,
+                     symbolBrush=color, symbolPen=None, name=lr.label)
+    items.append(line)
+    bad = lr.n_diverged > 0
+    if bad.any():
+        items.append(plot.plot(lr.lr[bad], lr.mean[bad], pen=None, symbol="x",
+                               symbolSize=16, symbolPen=pg.mkPen(style.DIVERGED, width=3),
+                               symbolBrush=None))
+    return items
+
+
+def log_x_axes() -> dict[str, pg.AxisItem]:
+    """Axes for a plot with a log x axis: 1-2-5 labels on both (``style.LogAxis``)."""
+    axes = style.axes()
+    axes["bottom"] = style.LogAxis(orientation="bottom")
+    axes["bottom"].enableAutoSIPrefix(False)
+    return axes
+
+
+def metric_label(metric: str) -> str:
+    return METRIC_LABELS.get(metric, metric)
+
+
+def band_label(band: str) -> str:
+    return {"minmax": "band: min–max over seeds", "std": "band: ±1 std over seeds",
+            "none": "no band"}[band]
