@@ -250,7 +250,7 @@ def _check_cell(spec: SweepSpec, cell: Cell) -> None:
         parse_config(spec.cell_config(cell.values))
         return
     except ValueError as err:
-        problem = str(err).removeprefix("invalid session config: ")
+        problem = str(err).removeprefix("invalid session config: ").removeprefix("config: ")
     for i, axis in enumerate(spec.axes):  # one value alone already wrong?
         alone = SweepSpec(spec.base, (axis,), spec.seeds, spec.steps)
         try:
