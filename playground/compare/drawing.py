@@ -37,6 +37,7 @@ class CellItems:
     color: str
     items: list = field(default_factory=list)
     mean: pg.PlotDataItem | None = None  # the smoothed mean (its legend entry)
+    band: tuple = ()  # the band's lower and upper edges (invisible lines the fill joins)
 
 
 def cell_color(cell: int) -> str:
@@ -56,6 +57,7 @@ def draw_cell(plot: pg.PlotItem, c: sweep_curves.CellCurve, *, smoothing: float,
     fill = pg.FillBetweenItem(edges[0], edges[1], brush=rgba(color, 45))
     plot.addItem(fill)
     out.items += [*edges, fill]
+    out.band = tuple(edges)
     if raw and smoothing > 0:
         out.items.append(plot.plot(x, mean, pen=pg.mkPen(rgba(color, 70), width=1)))
     out.mean = plot.plot(x, smooth[0], pen=pg.mkPen(color, width=2), name=c.label)
@@ -98,6 +100,16 @@ def log_x_axes() -> dict[str, pg.AxisItem]:
     axes["bottom"] = style.LogAxis(orientation="bottom")
     axes["bottom"].enableAutoSIPrefix(False)
     return axes
+
+
+def fit_legend(legend: pg.LegendItem) -> None:
+    """Keep a legend placed in a layout at the size of its entries: stretched to its
+    cell it would pull the samples away from their labels."""
+    from PySide6.QtWidgets import QSizePolicy
+
+    hint = legend.layout.preferredSize()
+    legend.setMaximumSize(hint.width() + 30, hint.height() + 10)
+    legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
 
 def metric_label(metric: str) -> str:

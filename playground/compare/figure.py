@@ -77,11 +77,7 @@ def build(results, *, metric: str = "train_loss", band: str = "minmax",
 def _add_legend(w: pg.GraphicsLayoutWidget, legend: pg.LegendItem, col: int) -> None:
     """Below the plot of column ``col``, at its top left (a legend stretched to the
     row's height would pull its samples away from their labels)."""
-    from PySide6.QtWidgets import QSizePolicy
-
-    hint = legend.layout.preferredSize()
-    legend.setMaximumSize(hint.width() + 30, hint.height() + 10)
-    legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    drawing.fit_legend(legend)
     w.addItem(legend, row=2, col=col)
     w.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 

@@ -5,11 +5,18 @@ of ``choices`` (every activation, initializer, optimizer... from the core's
 registries), or for numbers a checklist of suggested values and a log (or
 linear) range -- and which values are ticked at first. Anything else a sweep
 can vary is reachable by its dotted path (``core.train.sweep.paths``).
+
+``axis(config, key, values)`` turns a choice into a sweep axis; the optimizers
+"each at its lecture rate" become an axis over the whole optimizer section
+(``core.train.variants.optimizer_axis``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+LECTURE_RATES = "optimizer_lecture"
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,9 @@ def settings() -> tuple[Setting, ...]:
                 tuple(_steps(s) for s in steps), (_steps(None), _steps("standardize"),
                                                   _steps("zca_whitening")),
                 tuple(s or "none" for s in steps)),
-        Setting("optimizer", "Optimizer", "optimizer.name", "choice",
+        Setting("optimizer", "Optimizer (the session's learning rate)", "optimizer.name",
+                "choice", _names("core.optim", "OPTIMIZERS"), LECTURE_OPTIMIZERS),
+        Setting(LECTURE_RATES, "Optimizer (each at its lecture rate)", "optimizer", "choice",
                 _names("core.optim", "OPTIMIZERS"), LECTURE_OPTIMIZERS),
         Setting("lr", "Learning rate", "optimizer.hyper.lr", "number",
                 (1e-4, 1e-3, 1e-2, 1e-1, 1.0), (1e-3, 1e-2, 1e-1), span=(1e-4, 1.0, 9)),
@@ -100,3 +109,15 @@ def by_key(key: str) -> Setting:
             return s
     raise ValueError(f"no setting {key!r}; choose one of: "
                      + ", ".join(s.key for s in settings()))
+
+
+def axis(config, key: str, values: Sequence):
+    """The sweep axis of setting ``key`` over ``values`` for base ``config``."""
+    from core.train.sweep.spec import Axis
+
+    setting = by_key(key)
+    if key == LECTURE_RATES:
+        from core.train.variants import optimizer_axis
+
+        return optimizer_axis(config, list(values))
+    return Axis(setting.path, tuple(values))
