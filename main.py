@@ -30,11 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     return run_app(argv)
 
 
-def _plot_sweep(results, path) -> None:
+def _plot_sweep(results, path, **options) -> None:
     """``sweep --plot``: the app's figure, drawn offscreen (no window opens)."""
     from playground.compare.figure import write_figure
 
-    write_figure(results, path)
+    write_figure(results, path, **options)
 
 
 if __name__ == "__main__":

@@ -186,6 +186,9 @@ def _sweep_parser() -> argparse.ArgumentParser:
                        help="start a Dask LocalCluster of N workers for this sweep")
     where.add_argument("--serial", action="store_true", help="train in this process")
     p.add_argument("--plot", default=None, help="draw the curves into this .png or .svg")
+    p.add_argument("--plot-metric", default="train_loss",
+                   choices=("train_loss", "val_loss", "val_acc"),
+                   help="the metric --plot draws (default train_loss)")
     p.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
                    help="a bar over runs (auto: on a terminal), a line per run, or nothing")
     p.add_argument("--allow-data-outside", action="store_true",
@@ -223,6 +226,8 @@ def _sweep_setup(args):
     metrics = args.metrics.split(",") if args.metrics else None
     kw = {"metrics": [m.strip() for m in metrics]} if metrics else {}
     spec = make_spec(config, axes, seeds=args.seeds, steps=args.steps, **kw)
+    if args.plot and args.plot_metric not in spec.metrics:
+        raise ValueError(f"--plot-metric {args.plot_metric} is not among the kept --metrics")
     return spec, loaded.raw, outputs
 
 
@@ -310,7 +315,8 @@ def sweep_command(argv: list[str], plot: Callable | None = None) -> int:
         return EXIT_BAD_INPUT
     finally:
         close_bar()
-    return _sweep_outputs(results, outputs, args.plot, plot)
+    draw = None if plot is None else (lambda r, p: plot(r, p, metric=args.plot_metric))
+    return _sweep_outputs(results, outputs, args.plot, draw)
 
 
 def _sweep_outputs(results, outputs: dict, plot_path, plot) -> int:

@@ -40,14 +40,37 @@ class CellItems:
     band: tuple = ()  # the band's lower and upper edges (invisible lines the fill joins)
 
 
-def cell_color(cell: int) -> str:
-    return style.color(cell)
+def family_axis(spec) -> int:
+    """The axis whose values get a colour each: the one that is not the learning rate
+    (so the curves match the learning-rate view's), else the first."""
+    if len(spec.axes) == 2 and spec.axes[0].path == sweep_curves.LR_PATH:
+        return 1
+    return 0
+
+
+def cell_color(spec, cell: int) -> str:
+    """One colour per value of the family axis (as the learning-rate view's curves);
+    with a second axis, its values are shades of it, dark to light."""
+    if len(spec.axes) < 2:
+        return style.color(cell)
+    fam = family_axis(spec)
+    other = 1 - fam
+    values = spec.cells[cell].values
+    i = spec.axes[fam].values.index(values[fam])
+    j, n = spec.axes[other].values.index(values[other]), len(spec.axes[other].values)
+    base = QColor(style.color(i))
+    t = j / (n - 1) if n > 1 else 0.5
+    shaded = base.darker(int(100 + (0.5 - t) * 120)) if t < 0.5 else \
+        base.lighter(int(100 + (t - 0.5) * 90))
+    return shaded.name()
 
 
 def draw_cell(plot: pg.PlotItem, c: sweep_curves.CellCurve, *, smoothing: float,
-              log: bool, greyed: bool = False, raw: bool = True) -> CellItems:
-    """Add one cell's band, raw and smoothed mean and divergence marks to ``plot``."""
-    color = GREY if greyed else cell_color(c.cell)
+              log: bool, greyed: bool = False, raw: bool = True, spec=None) -> CellItems:
+    """Add one cell's band, raw and smoothed mean and divergence marks to ``plot``
+    (``spec``: the sweep's, for the colours; default one colour per cell)."""
+    color = GREY if greyed else (cell_color(spec, c.cell) if spec is not None
+                                 else style.color(c.cell))
     x, mean, lo, hi = sweep_curves.decimate(c.steps.astype(np.float64), c.mean, c.lo, c.hi,
                                             MAX_POINTS)
     smooth = [ema(v, smoothing) for v in (mean, lo, hi)]

@@ -48,10 +48,11 @@ def build(results, *, metric: str = "train_loss", band: str = "minmax",
     plot = w.addPlot(row=1, col=0, axisItems=style.axes())
     style.style_plot_item(plot, "", left=drawing.metric_label(metric), bottom="step",
                           grid=True)
+    plot.setTitle(None)
     plot.setLogMode(y=log)
     legend = pg.LegendItem(colCount=min(4, max(1, len(spec.cells))), labelTextSize="10pt")
     for c in sweep_curves.cell_curves(results, metric, band):
-        items = drawing.draw_cell(plot, c, smoothing=smoothing, log=log)
+        items = drawing.draw_cell(plot, c, smoothing=smoothing, log=log, spec=spec)
         legend.addItem(items.mean, c.label)
     if sweep_curves.has_lr_axis(spec):
         lr_plot = w.addPlot(row=1, col=1, axisItems=drawing.log_x_axes())

@@ -35,6 +35,7 @@ class LrView(QWidget):
         self.widget.addItem(self.legend, row=0, col=0)  # above the data, never over it
         self.plot = self.widget.addPlot(row=1, col=0, axisItems=drawing.log_x_axes())
         style.style_plot_item(self.plot, "", bottom="learning rate", grid=True)
+        self.plot.setTitle(None)  # no empty title row between the legend and the data
         self.plot.setLogMode(x=True)
         self.widget.ci.layout.setRowStretchFactor(0, 0)
         self.widget.ci.layout.setRowStretchFactor(1, 1)
@@ -74,6 +75,7 @@ class LrView(QWidget):
             main = next(it for it in new if isinstance(it, pg.PlotDataItem) and it.name())
             self.legend.addItem(main, line.label)
         drawing.fit_legend(self.legend)
+        self.widget.ci.layout.setRowMaximumHeight(0, self.legend.maximumHeight())
         self.widget.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignLeft)
         n_div = sum(int(line.n_diverged.sum()) for line in self.lines)
         self.note.setText(f"mean over seeds, {drawing.band_label(band)}; "

@@ -67,7 +67,7 @@ class ResultsTable(QTableWidget):
                 continue
             r = self.rowCount()
             self.insertRow(r)
-            color = drawing.GREY if greyed else drawing.cell_color(cell.index)
+            color = drawing.GREY if greyed else drawing.cell_color(sweep.spec, cell.index)
             values = [(cell.label, cell.index), (str(n), n),
                       (str(summary.column("n_diverged")[row]), summary.column("n_diverged")[row])]
             for kind in ("final", "best"):

@@ -234,7 +234,7 @@ class CompareView(QWidget):
             return
         for c in sweep_curves.cell_curves(r, metric, band):
             self.cell_items[c.cell] = drawing.draw_cell(self.plot, c, smoothing=self.weight,
-                                                        log=log, greyed=greyed)
+                                                        log=log, greyed=greyed, spec=r.spec)
         self.table.show_results(r, metric, greyed)
         self.lr_view.show_results(r, metric, band, log=log, greyed=greyed)
 

@@ -36,9 +36,13 @@ def init_worker(stop) -> None:
 
 
 def warm_up() -> int:
-    """Import the trainer (and with it the compiled kernels' modules); the worker's pid."""
-    import core.train.trainer  # noqa: F401
+    """Import the trainer and train a tiny run, so the compiled kernels are loaded
+    (from numba's cache) before the first real run; the worker's pid."""
+    from core.train.config import parse_config
+    from core.train.trainer import Trainer
 
+    Trainer(parse_config({"data": {"name": "moons", "n_samples": 40},
+                          "network": {"hidden": [2]}})).run(2)
     return os.getpid()
 
 

@@ -72,7 +72,7 @@ def value_label(path: str, value: Any) -> str:
     """A legend's name for ``value`` of ``path``: ``lr 0.01``, ``BN on``, ``relu``."""
     text = paths.format_value(value)
     if isinstance(value, float):
-        text = f"{value:g}"
+        text = f"{value:.4g}"
     if path in SELF_NAMED:
         return text
     return f"{SHORT.get(path, path.rsplit('.', 1)[-1])} {text}"

@@ -48,7 +48,7 @@ def test_two_values_two_seeds_give_two_bands_and_a_table(qtbot, window):
         lo, hi = items.band
         assert np.all(lo.yData <= hi.yData + 1e-12)
         assert np.any(hi.yData - lo.yData > 1e-6)  # two seeds differ: a real band
-        assert items.color == drawing.cell_color(cell)
+        assert items.color == drawing.cell_color(r.spec, cell)
         assert items.mean.name() == r.spec.cells[cell].label
         assert len(items.mean.xData) == 60
     t = view.table

@@ -166,7 +166,7 @@ def test_results_grey_when_the_config_changes_and_recover_when_it_comes_back(vie
     assert all(c == drawing.GREY for c in _lr_colors(view))
     view.show_config(parse_config({**BASE, "title": "renamed"}))  # a title is no setting
     assert not view.stale and not view.banner.isVisibleTo(view)
-    assert view.cell_items[1].color == drawing.cell_color(1)
+    assert view.cell_items[1].color == drawing.cell_color(sweep.spec, 1)
     variant = {**BASE, "optimizer": {"name": "adam", "hyper": {"lr": 0.01}},
                "training": {**BASE["training"], "seed": 6}}
     view.show_config(parse_config(variant))  # one of the runs: not stale, named
