@@ -7,6 +7,7 @@ import os
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.train.sweep import catalog
 from playground.compare.axis_editor import AxisEditor
 from playground.panels.widgets import int_box
 
@@ -39,6 +41,12 @@ class SweepControls(QScrollArea):
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(4, 4, 8, 4)
+        self.lecture = QComboBox()
+        self.lecture.addItem("Lecture comparisons…", None)
+        for title, choices in catalog.lecture_comparisons():
+            self.lecture.addItem(title, choices)
+        self.lecture.setToolTip("Fill in the settings of one of the lecture's comparisons")
+        lay.addWidget(self.lecture)
         lay.addWidget(QLabel("<b>Vary</b>"))
         self.first = AxisEditor(default="optimizer", list_height=150)
         lay.addWidget(self.first)
@@ -85,10 +93,28 @@ class SweepControls(QScrollArea):
         self.setWidget(box)
         self.setMinimumWidth(250)
         self.setMaximumWidth(300)
+        self.lecture.activated.connect(self._lecture_chosen)
         self.run_button.clicked.connect(self._run)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.export_figure.clicked.connect(self.export_figure_requested)
         self.export_csv.clicked.connect(self.export_csv_requested)
+
+    def apply_comparison(self, choices) -> None:
+        """Set the editors to ``choices`` ((key, values or ("range", lo, hi, n)), ...)."""
+        editors = (self.first, self.second)
+        self.second.set_setting("")
+        for editor, (key, values) in zip(editors, choices, strict=False):
+            editor.set_setting(key)
+            if isinstance(values, tuple) and values and values[0] == "range":
+                editor.set_range(*values[1:])
+            else:
+                editor.set_checked(list(values))
+
+    def _lecture_chosen(self, index: int) -> None:
+        choices = self.lecture.itemData(index)
+        if choices:
+            self.apply_comparison(choices)
+        self.lecture.setCurrentIndex(0)
 
     def choices(self) -> list[tuple[str, list]]:
         return [c for c in (self.first.choice(), self.second.choice()) if c is not None]

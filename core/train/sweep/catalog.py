@@ -121,3 +121,28 @@ def axis(config, key: str, values: Sequence):
 
         return optimizer_axis(config, list(values))
     return Axis(setting.path, tuple(values))
+
+
+def lecture_comparisons() -> tuple[tuple[str, tuple], ...]:
+    """The lecture's comparisons, ready-made: (title, ((setting key, values), ...)).
+    A value list ``("range", lo, hi, n)`` is a range of the setting."""
+    from core.train.variants import LECTURE_OPTIMIZERS
+
+    off_on = [False, True]
+    return (
+        ("Sigmoid vs tanh vs the ReLU family",
+         (("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "softplus"]),)),
+        ("Xavier vs He initialization", (("initializer", ["xavier_uniform", "he_normal"]),)),
+        ("Preprocessing steps", (("preprocessing", [[], [{"name": "standardize"}],
+                                                    [{"name": "zca_whitening"}]]),)),
+        ("The optimizers, each at its lecture rate", ((LECTURE_RATES, list(LECTURE_OPTIMIZERS)),)),
+        ("How to choose the learning rate? (optimizer \u00d7 learning rate)",
+         (("optimizer", ["sgd", "momentum", "adagrad", "adam"]),
+          ("lr", ("range", 1e-4, 1.0, 9)))),
+        ("Batch size", (("batch_size", [8, 32, 128]),)),
+        ("Batch norm vs L2", (("batch_norm", off_on), ("l2", [0.0, 1e-3]))),
+        ("Shuffling: every epoch, fixed, sorted", (("shuffle", ["epoch", "fixed", "sorted"]),)),
+        ("Curriculum learning off / on", (("curriculum", off_on),)),
+        ("Early stopping off / on", (("early_stopping", off_on),)),
+        ("Gradient noise off / on", (("grad_noise", off_on),)),
+    )

@@ -4,6 +4,7 @@ the smoothing, the exports, the value choosers."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +19,7 @@ from playground.compare import drawing
 from playground.compare.axis_editor import AxisEditor
 from playground.compare.view import CompareView
 
+ROOT = Path(__file__).resolve().parents[3]
 BASE = {"title": "lr study", "data": {"name": "moons", "n_samples": 120, "noise": 0.2},
         "network": {"hidden": [6], "activation": "tanh"},
         "optimizer": {"name": "sgd", "hyper": {"lr": 0.1}},
@@ -176,3 +178,31 @@ def test_results_grey_when_the_config_changes_and_recover_when_it_comes_back(vie
 def _lr_colors(view):
     return [item.opts["pen"].color().name() for item in view.lr_view.items
             if isinstance(item, pg.PlotDataItem) and item.name()]
+
+
+def test_every_lecture_comparison_fills_the_editors_with_a_valid_sweep(qtbot):
+    from core.train.session import load_session
+    from playground.compare.controls import SweepControls
+
+    base = load_session(ROOT / "resources/presets/00_default_spiral.json").config
+    c = SweepControls()
+    qtbot.addWidget(c)
+    titles = []
+    for i in range(1, c.lecture.count()):
+        titles.append(c.lecture.itemText(i))
+        c.lecture.activated.emit(i)
+        assert c.lecture.currentIndex() == 0  # a menu of fillings, not a mode
+        choices = c.choices()
+        assert 1 <= len(choices) <= 2 and all(values for _, values in choices)
+        make_spec(base, [catalog.axis(base, k, v) for k, v in choices], seeds=1, steps=5)
+    assert "Batch norm vs L2" in titles
+    c.apply_comparison(catalog.lecture_comparisons()[4][1])  # optimizer x learning rate
+    assert c.choices()[1] == ("lr", [1e-4, 3.16227766017e-4, 1e-3, 3.16227766017e-3, 1e-2,
+                                     3.16227766017e-2, 0.1, 0.316227766017, 1.0])
+
+
+def test_the_file_menus_export_draws_the_figure(view, tmp_path):
+    from playground.plots import export
+
+    path = export.export_plot(view.export_item(), tmp_path / "menu.png")
+    assert path.read_bytes()[:4] == b"\x89PNG"
