@@ -71,9 +71,11 @@ def draw_cell(plot: pg.PlotItem, c: sweep_curves.CellCurve, *, smoothing: float,
     (``spec``: the sweep's, for the colours; default one colour per cell)."""
     color = GREY if greyed else (cell_color(spec, c.cell) if spec is not None
                                  else style.color(c.cell))
-    x, mean, lo, hi = sweep_curves.decimate(c.steps.astype(np.float64), c.mean, c.lo, c.hi,
-                                            MAX_POINTS)
-    smooth = [ema(v, smoothing) for v in (mean, lo, hi)]
+    # Smooth every point, then thin for drawing (thinning first would smooth harder).
+    smooth = [ema(v, smoothing) for v in (c.mean, c.lo, c.hi)]
+    x, *smooth = sweep_curves.decimate(c.steps.astype(np.float64), *smooth, MAX_POINTS)
+    mean = sweep_curves.decimate(c.steps.astype(np.float64), c.mean, c.lo, c.hi,
+                                 MAX_POINTS)[1]
     out = CellItems(color)
     lo_s = sweep_curves.for_log_axis(smooth[1], smooth[0]) if log else smooth[1]
     edges = [plot.plot(x, y, pen=pg.mkPen(rgba(color, 0))) for y in (lo_s, smooth[2])]

@@ -64,6 +64,9 @@ class SweepRunner(QObject):
             results = run_sweep(spec, self._executor, raw=raw, on_result=self.run_done.emit,
                                 stop=stop)
         except Exception as err:  # noqa: BLE001 - reported, never kills the app
+            executor, self._executor = self._executor, None  # e.g. a broken pool: a new one
+            if executor is not None:
+                executor.close()
             self.failed.emit("".join(traceback.format_exception_only(type(err), err)).strip())
             return
         self.finished.emit(results)

@@ -146,3 +146,21 @@ def test_the_second_axis_makes_a_grid_and_feeds_the_lr_view(qtbot, window):
     view.table.sortItems(3, Qt.SortOrder.AscendingOrder)  # by final loss
     finals = [view.table.item(i, 3).data(Qt.ItemDataRole.UserRole + 1) for i in range(4)]
     assert finals == sorted(finals)
+
+
+def test_closing_the_window_during_a_comparison_ends_it_promptly(qtbot, window):
+    view = window.views.compare
+    c = view.controls
+    c.first.set_setting("batch_norm")
+    c.first.set_checked([False, True])
+    c.steps.setValue(5_000_000)
+    c.workers.setValue(2)
+    c.run_button.click()
+    runner = window.session.compare_runner
+    qtbot.waitUntil(lambda: runner.running(), timeout=5_000)
+    qtbot.wait(500)
+    t0 = time.perf_counter()
+    window.close()
+    qtbot.waitUntil(lambda: not runner.running(), timeout=5_000)
+    assert time.perf_counter() - t0 < 5.0
+    assert runner._executor is None  # the worker processes were told to end
