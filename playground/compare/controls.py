@@ -53,6 +53,19 @@ class SweepControls(QScrollArea):
         lay.addWidget(QLabel("<b>and by</b>"))
         self.second = AxisEditor(optional=True, list_height=110)
         lay.addWidget(self.second)
+        self._build_run_box(lay)
+        lay.addStretch(1)
+        self.setWidget(box)
+        self.setMinimumWidth(250)
+        self.setMaximumWidth(300)
+        self.lecture.activated.connect(self._lecture_chosen)
+        self.run_button.clicked.connect(self._run)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.export_figure.clicked.connect(self.export_figure_requested)
+        self.export_csv.clicked.connect(self.export_csv_requested)
+
+    def _build_run_box(self, lay: QVBoxLayout) -> None:
+        """Seeds, steps, workers; run and cancel; progress, status, exports."""
         form = QFormLayout()
         self.seeds = int_box(1, 100)
         self.seeds.setValue(DEFAULT_SEEDS)
@@ -89,15 +102,6 @@ class SweepControls(QScrollArea):
             b.setEnabled(False)
             exports.addWidget(b)
         lay.addLayout(exports)
-        lay.addStretch(1)
-        self.setWidget(box)
-        self.setMinimumWidth(250)
-        self.setMaximumWidth(300)
-        self.lecture.activated.connect(self._lecture_chosen)
-        self.run_button.clicked.connect(self._run)
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        self.export_figure.clicked.connect(self.export_figure_requested)
-        self.export_csv.clicked.connect(self.export_csv_requested)
 
     def apply_comparison(self, choices) -> None:
         """Set the editors to ``choices`` ((key, values or ("range", lo, hi, n)), ...)."""
