@@ -36,6 +36,10 @@ class AxisEditor(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.setting = QComboBox()
+        # as wide as the panel, not as the longest setting's name
+        self.setting.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setting.setMinimumContentsLength(12)
         if optional:
             self.setting.addItem("\u2014 nothing else \u2014", NONE)
         for s in self.settings.values():

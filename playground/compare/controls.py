@@ -26,6 +26,13 @@ DEFAULT_SEEDS = 3
 DEFAULT_STEPS = 1000
 
 
+def narrow(box: QComboBox) -> None:
+    """A combo box as wide as the panel, not as its longest entry (the popup shows
+    the whole text)."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(12)
+
+
 class SweepControls(QScrollArea):
     # [(setting key, values)], seeds, steps, workers
     run_requested = Signal(list, int, int, int)
@@ -46,6 +53,7 @@ class SweepControls(QScrollArea):
         for title, choices in catalog.lecture_comparisons():
             self.lecture.addItem(title, choices)
         self.lecture.setToolTip("Fill in the settings of one of the lecture's comparisons")
+        narrow(self.lecture)
         lay.addWidget(self.lecture)
         lay.addWidget(QLabel("<b>Vary</b>"))
         self.first = AxisEditor(default="optimizer", list_height=150)
