@@ -16,6 +16,7 @@ them, so a move inside the core never breaks a user's script::
 
     from core import Network, NetworkSpec, create_optimizer, Trainer, parse_config
     from core import load_session, save_session
+    from core import Axis, make_spec, run_sweep
 
 They are imported on first use, so ``import core.nn`` stays light.
 """
@@ -42,6 +43,9 @@ _PUBLIC = {
     "load_session": "core.train.session",
     "save_session": "core.train.session",
     "SessionError": "core.train.session",
+    "run_sweep": "core.train.sweep.driver",
+    "make_spec": "core.train.sweep.spec",
+    "Axis": "core.train.sweep.spec",
 }
 
 __all__ = sorted(_PUBLIC)

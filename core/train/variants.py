@@ -1,10 +1,12 @@
-"""Variants of a session for side-by-side comparison.
+"""The lecture's ready-made comparisons, as sweep axes (``core.train.sweep``).
 
-``variants`` turns a session config into a list of (label, config): every chosen
-optimizer, Xavier vs He, or batch norm off/on; everything else stays as in the
-session. The optimizers other than the session's own use the learning rate of
-their lecture preset (``resources/presets/06_optimizer_*``) when one exists, so
-each races with a sensible step size, and their class defaults otherwise.
+``axis_for(config, kind)`` gives the axis of comparison ``kind`` (one of
+``KINDS``): every chosen optimizer, Xavier vs He, or batch norm off/on.
+The optimizers race each at a sensible step size: the session's own optimizer
+keeps the session's hyper-parameters, the others take those of their lecture
+preset (``resources/presets/06_optimizer_*``) when one exists, and their class
+defaults otherwise -- the axis sets the whole ``optimizer`` section.
+``variants(config, kind)`` expands the axis into (label, config) pairs.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import json
 
 from core.data import datasets
 from core.optim import OPTIMIZERS
-from core.train.config import SessionConfig, config_to_dict, parse_config
+from core.train.config import SessionConfig, parse_config
+from core.train.sweep.spec import Axis, make_spec
 
 LECTURE_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 KINDS = {"optimizers": "Optimizers", "init": "Xavier vs He", "batch_norm": "Batch norm off / on"}
@@ -32,37 +35,37 @@ def preset_hyper(name: str) -> dict[str, float] | None:
     return None
 
 
-def _with(config: SessionConfig, section: str, **changes) -> SessionConfig:
-    d = config_to_dict(config)
-    d[section].update(changes)
-    return parse_config(d)  # ValueError names the field if the variant is impossible
+def optimizer_axis(config: SessionConfig, names: list[str] | None = None) -> Axis:
+    """Axis ``optimizer`` (the whole section): each optimizer at its lecture rate."""
+    values, labels = [], []
+    for name in names or LECTURE_OPTIMIZERS:
+        if name == config.optimizer.name:
+            hyper = dict(config.optimizer.hyper)
+        else:
+            hyper = preset_hyper(name) or {}
+        lr = {**dict(OPTIMIZERS.get(name).defaults), **hyper}["lr"]  # ValueError: unknown
+        values.append({"name": name, "hyper": hyper})
+        labels.append(f"{name} (lr {lr:g})")
+    return Axis("optimizer", values, labels)
+
+
+def axis_for(config: SessionConfig, kind: str, optimizers: list[str] | None = None) -> Axis:
+    """The axis of comparison ``kind``; ValueError for an unknown kind or optimizer."""
+    if kind == "optimizers":
+        return optimizer_axis(config, optimizers)
+    if kind == "init":
+        return Axis("network.initializer", [init for _, init in INITS],
+                    [f"{label} ({init})" for label, init in INITS])
+    if kind == "batch_norm":
+        return Axis("network.batch_norm", [False, True], ["batch norm off", "batch norm on"])
+    raise ValueError(f"unknown comparison {kind!r}")
 
 
 def variants(config: SessionConfig, kind: str,
              optimizers: list[str] | None = None) -> list[tuple[str, SessionConfig]]:
-    """(label, config) per variant of ``config`` for comparison ``kind`` (one of
-    ``KINDS``); ``optimizers`` picks the optimizers (default: the lecture's seven).
-    ValueError for an unknown kind or optimizer, or naming the field when a
-    variant is impossible (e.g. batch norm with a batch of one)."""
-    if kind == "optimizers":
-        out = []
-        for name in optimizers or LECTURE_OPTIMIZERS:
-            if name == config.optimizer.name:
-                hyper = dict(config.optimizer.hyper)
-            else:
-                hyper = preset_hyper(name) or {}
-            lr = {**_defaults(name), **hyper}["lr"]
-            out.append((f"{name} (lr {lr:g})",
-                        _with(config, "optimizer", name=name, hyper=hyper)))
-        return out
-    if kind == "init":
-        return [(f"{label} ({init})", _with(config, "network", initializer=init))
-                for label, init in INITS]
-    if kind == "batch_norm":
-        return [("batch norm off", _with(config, "network", batch_norm=False)),
-                ("batch norm on", _with(config, "network", batch_norm=True))]
-    raise ValueError(f"unknown comparison {kind!r}")
-
-
-def _defaults(name: str) -> dict[str, float]:
-    return dict(OPTIMIZERS.get(name).defaults)
+    """(label, config) per variant of ``config`` for comparison ``kind``; everything
+    else stays as in the session. ValueError naming the setting when a variant is
+    impossible (e.g. batch norm with a batch of one)."""
+    spec = make_spec(config, [axis_for(config, kind, optimizers)],
+                     seeds=[config.training.seed])
+    return [(cell.label, parse_config(spec.cell_config(cell.values))) for cell in spec.cells]

@@ -54,15 +54,23 @@ def _connect_runs(window, session, views) -> None:
 def _connect_compare(window, session, views) -> None:
     view, runner = views.compare, session.compare_runner
     view.run_requested.connect(session.start_compare)
-    view.stop_requested.connect(session.stop_compare)
-    view.stop_requested.connect(lambda: view.finished("Stopped."))
-    runner.started.connect(view.started)
+    view.cancel_requested.connect(session.stop_compare)
+    runner.started.connect(lambda results: view.started(results, session.config))
+    runner.run_done.connect(view.run_done)
+    runner.finished.connect(view.finished)
     runner.refused.connect(view.refuse)
-    runner.progress.connect(view.update_curves)
-    runner.done.connect(lambda: view.finished("Done."))
+    session.document.config_changed.connect(view.show_config)
+
+    def open_variant(config: dict, label: str) -> None:
+        # like opening a preset: unsaved changes are asked about first
+        if window.files.maybe_save() and session.open_variant(config):
+            window.statusBar().showMessage(
+                f"Opened the variant {label} as the session (see the Training tab)", 8000)
+
+    view.open_requested.connect(open_variant)
 
     def failed(message: str) -> None:
-        view.finished("Failed.")
+        view.failed(message)
         dialogs.show_error(window, "Comparison failed", message)
 
     runner.failed.connect(failed)

@@ -1,114 +1,92 @@
-"""Compare runs: variants of the current session trained side by side.
+"""Compare runs: a sweep of the current session on local worker processes.
 
-The variants (their configs and labels) come from ``core.train.variants``.
-
-``CompareRunner`` trains the variants round-robin in one background thread, in
-short chunks so the curves grow together, and publishes their loss histories a
-few times a second.
+``SweepRunner`` drives ``core.train.sweep.run_sweep`` from a background thread on
+a ``ProcessExecutor`` (one training per core, each in its own process), so the
+GUI thread never waits: it is told of each finished run (``run_done``) and of
+the end (``finished``). ``cancel`` returns at once; the runs in progress end at
+their next chunk of steps. The worker processes are started with the first
+comparison and kept for the next ones (they take a second to start); ``shutdown``
+ends them.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 import traceback
-from dataclasses import dataclass
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.data import datasets
-from core.train.config import SessionConfig
-from core.train.trainer import Trainer
-from core.train.variants import KINDS, LECTURE_OPTIMIZERS, variants  # noqa: F401 - re-exported
-
-CHUNK = 25
-PUBLISH_EVERY = 0.1
+from core.train.sweep.driver import SweepResults, raw_applies, run_sweep
+from core.train.sweep.executors import ProcessExecutor
+from core.train.sweep.spec import SweepSpec
 
 
-@dataclass(frozen=True)
-class Curve:
-    label: str
-    steps: np.ndarray
-    loss: np.ndarray
-    status: str  # trainer status, or "error"
-    message: str = ""
-
-
-class CompareRunner(QObject):
-    """Trains variants in a background thread; ``progress`` carries a tuple of Curves."""
-
-    started = Signal(list)  # the variants' labels
-    refused = Signal(str)  # why the variants could not be built
-    progress = Signal(object)
-    done = Signal()
+class SweepRunner(QObject):
+    started = Signal(object)  # SweepResults, still empty
+    run_done = Signal(object)  # RunResult (from the runner's thread: queued to the GUI)
+    finished = Signal(object)  # SweepResults: complete, or cancelled
     failed = Signal(str)
+    refused = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._stop = threading.Event()
+        self._executor: ProcessExecutor | None = None
         self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.spec: SweepSpec | None = None
+        self.raw = None
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start_variants(self, config: SessionConfig, kind: str, names: list[str],
-                       n_steps: int, raw: datasets.Dataset | None = None) -> None:
-        """Train the ``kind`` variants of ``config`` (``core.train.variants``)."""
-        try:
-            runs = variants(config, kind, names)
-        except ValueError as err:
-            self.refused.emit(f"Cannot compare: {err}")
-            return
-        self.started.emit([label for label, _ in runs])
-        self.start(runs, n_steps, raw=raw)
-
-    def start(self, runs: list[tuple[str, SessionConfig]], n_steps: int,
-              raw: datasets.Dataset | None = None) -> None:
-        self.stop()
+    def start(self, spec: SweepSpec, raw=None, workers: int | None = None) -> bool:
+        """Train ``spec``'s runs (``raw``: the session's embedded data); False, and
+        ``refused`` emitted, while another comparison runs."""
+        if self.running():
+            self.refused.emit("A comparison is running: cancel it first.")
+            return False
+        if self._executor is not None and workers is not None \
+                and self._executor.workers != workers:
+            self._executor.close()
+            self._executor = None
+        if self._executor is None:
+            self._executor = ProcessExecutor(workers)
+        self.spec, self.raw = spec, raw
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(runs, n_steps, raw,
-                                                                self._stop),
-                                        name="compare-runner", daemon=True)
+        self.started.emit(SweepResults(spec))
+        self._thread = threading.Thread(target=self._run, args=(spec, raw, self._stop),
+                                        name="compare-sweep", daemon=True)
         self._thread.start()
+        return True
 
-    def stop(self, timeout: float = 1.0) -> bool:
-        self._stop.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join(timeout)
-        return not self.running()
-
-    def _run(self, runs, n_steps: int, raw, stop: threading.Event) -> None:
+    def _run(self, spec: SweepSpec, raw, stop: threading.Event) -> None:
         try:
-            trainers: list[tuple[str, Trainer | None, str]] = []
-            for label, cfg in runs:
-                if stop.is_set():
-                    return
-                try:
-                    trainers.append((label, Trainer(cfg, raw=raw), ""))
-                except ValueError as err:
-                    trainers.append((label, None, str(err)))
-            last = 0.0
-            while not stop.is_set():
-                active = False
-                for _, t, _ in trainers:
-                    if t is not None and not t.finished and t.step < n_steps:
-                        t.run(min(CHUNK, n_steps - t.step), should_stop=stop.is_set)
-                        active = True
-                now = time.perf_counter()
-                if not active or now - last >= PUBLISH_EVERY:
-                    self.progress.emit(tuple(self._curve(*x) for x in trainers))
-                    last = now
-                if not active:
-                    break
-            if not stop.is_set():
-                self.done.emit()
+            results = run_sweep(spec, self._executor, raw=raw, on_result=self.run_done.emit,
+                                stop=stop)
         except Exception as err:  # noqa: BLE001 - reported, never kills the app
+            executor, self._executor = self._executor, None  # e.g. a broken pool: a new one
+            if executor is not None:
+                executor.close()
             self.failed.emit("".join(traceback.format_exception_only(type(err), err)).strip())
+            return
+        self.finished.emit(results)
 
-    @staticmethod
-    def _curve(label: str, t: Trainer | None, error: str) -> Curve:
-        if t is None:
-            return Curve(label, np.zeros(0), np.zeros(0), "error", error)
-        s = t.snapshot()
-        return Curve(label, s.steps, s.train_loss, s.status, s.message)
+    def cancel(self) -> None:
+        """Stop starting runs; those in progress end at their next chunk. Returns at once."""
+        self._stop.set()
+
+    def raw_for(self, config: dict):
+        """The embedded data a variant of the last comparison trains on (or None)."""
+        if self.raw is None or self.spec is None or not raw_applies(self.spec.base, config):
+            return None
+        return self.raw
+
+    def shutdown(self, timeout: float = 1.0) -> bool:
+        """Cancel, wait up to ``timeout`` for the runner's thread, end the workers."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
+        return not self.running()

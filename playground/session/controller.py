@@ -25,7 +25,7 @@ from core.train.config import SessionConfig
 from core.train.session import LoadedSession, SessionError
 from core.train.status import RunStatus
 from core.train.trainer import Snapshot, Trainer
-from playground.compare.runner import CompareRunner
+from playground.compare.runner import SweepRunner
 from playground.session.document import SessionDocument
 from playground.session.edits import MAX_SEED, SECTION_LABELS, Edit, FieldError
 from playground.session.handover import Pending, RunState
@@ -62,7 +62,7 @@ class SessionController(QObject):
         self.worker.frame_ready.connect(self._on_frame)
         self.worker.failed.connect(self._on_failed)
         self.worker.start()
-        self.compare_runner = CompareRunner(self)
+        self.compare_runner = SweepRunner(self)
         self.run_id = 0
         self.info: RunInfo | None = None
         self.frame: Frame | None = None
@@ -251,12 +251,32 @@ class SessionController(QObject):
             parts.append("BN")
         return ", ".join(parts) + f" @{self.step}"
 
-    def start_compare(self, kind: str, names: list[str], steps: int) -> None:
-        self.compare_runner.start_variants(self.config, kind, names, steps,
-                                           raw=self.document.raw)
+    def start_compare(self, choices: list, seeds: int, steps: int, workers: int) -> None:
+        """A comparison of the session: ``choices`` = [(catalog setting key, values)]."""
+        from core.train.sweep import catalog
+        from core.train.sweep.spec import make_spec
+
+        try:
+            axes = [catalog.axis(self.config, key, values) for key, values in choices]
+            spec = make_spec(self.config, axes, seeds=seeds, steps=steps)
+        except ValueError as err:
+            self.compare_runner.refused.emit(f"Cannot compare: {err}")
+            return
+        self.compare_runner.start(spec, raw=self.document.raw, workers=workers)
 
     def stop_compare(self) -> None:
-        self.compare_runner.stop()
+        self.compare_runner.cancel()
+
+    def open_variant(self, config: dict) -> bool:
+        """Open a comparison's variant (a full config dict) as the session."""
+        from core.train.config import parse_config
+
+        try:
+            cfg = parse_config(config)
+        except ValueError as err:
+            self.prompts.error("Cannot open the variant", str(err))
+            return False
+        return self.load(LoadedSession(cfg, None, self.compare_runner.raw_for(config)), None)
 
     # -- copies of the run -----------------------------------------------------------
     def save(self, path: Path) -> Pending:
@@ -297,5 +317,5 @@ class SessionController(QObject):
         return None if state is None else state.trainer(config)
 
     def shutdown(self, timeout: float = 1.0) -> bool:
-        self.compare_runner.stop(timeout / 2)
+        self.compare_runner.shutdown(timeout / 2)
         return self.worker.stop(timeout)

@@ -1,4 +1,4 @@
-"""Closing during training, and compare mode."""
+"""Closing during training."""
 
 from __future__ import annotations
 
@@ -26,18 +26,4 @@ def test_closing_the_window_during_training_ends_the_worker_within_a_second(qtbo
     assert isinstance(settings.make_settings(TEST_APP), QSettings)
 
 
-def test_compare_with_two_optimizers_gives_two_labelled_loss_curves(qtbot, window):
-    view = window.views.compare
-    window.compare_action.trigger()
-    assert window.tabs.currentWidget() is view
-    view.kind.setCurrentIndex(view.kind.findData("optimizers"))
-    view.set_checked_optimizers(["sgd", "adam"])
-    view.steps.setValue(80)
-    view.run_button.click()
-    qtbot.waitUntil(lambda: view.run_button.isEnabled(), timeout=30_000)
-    assert len(view.curves) == 2
-    labels = [label.text for _, label in view.legend.items]
-    assert len(labels) == 2
-    assert labels[0].startswith("sgd") and labels[1].startswith("adam")
-    for item in view.curves.values():
-        assert len(item.xData) == 80
+# The Compare tab's own tests: tests/playground/compare/.
