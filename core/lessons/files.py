@@ -62,11 +62,11 @@ def _read(path: Path) -> dict:
                           f"column {err.colno}: {err.msg}") from None
     except (RecursionError, ValueError) as err:
         raise LessonError(f"lesson file {path.name}: unreadable JSON ({err})") from None
-    if not isinstance(doc, dict):
-        raise LessonError(f"lesson file {path.name}: the JSON is not an object")
     if _depth(doc) > limits.MAX_JSON_DEPTH:
         raise LessonError(f"lesson file {path.name}: nests deeper than "
                           f"{limits.MAX_JSON_DEPTH} levels")
+    if not isinstance(doc, dict):
+        raise LessonError(f"lesson file {path.name}: the JSON is not an object")
     return doc
 
 

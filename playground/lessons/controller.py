@@ -61,8 +61,13 @@ class LessonController(QObject):
         v.chosen.connect(self.open)
         v.reopen.connect(lambda: self.apply(self.lesson))
         v.try_requested.connect(self.try_this)
-        if self.lessons:
-            self._show(0)
+        # The first lesson is typeset when the dock first shows: loading the math font
+        # (~0.4 s) is no part of the app's start.
+        self.dock.toggleViewAction().toggled.connect(self._first_show)
+
+    def _first_show(self, shown: bool) -> None:
+        if shown and self.lessons and not self.view.title.text():
+            self._show(self.index)
 
     # -- which lesson ----------------------------------------------------------------
     @property
@@ -159,8 +164,14 @@ class LessonController(QObject):
         session = self.window.session
         new = apply_to_dict(config_to_dict(session.config), changes)
         for section in touched_sections(changes):
-            if section in SECTIONS:
-                session.on_panel_edit(section, new[section])
+            if section not in SECTIONS:
+                continue
+            before = session.config
+            session.on_panel_edit(section, new[section])
+            if session.config is not before:
+                # The document tells every view but the proposing section's panel (it
+                # shows its own edit already); here the panel did not make it.
+                self.window.panels[section].set_config(session.config)
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 6000)

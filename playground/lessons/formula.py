@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
@@ -35,8 +36,10 @@ class FormulaError(ValueError):
 def latex_svg(tex: str, size: int = FONT_PX, color: str = "black") -> bytes:
     """The equation ``tex`` as SVG bytes; FormulaError when it cannot be typeset."""
     import latex2mathml.converter
-    import ziamath
 
+    with warnings.catch_warnings():  # ziamath 0.13 finds its font the deprecated way
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
     ziamath.config.svg2 = False  # SVG 1.1 for QtSvg
     try:
         mathml = latex2mathml.converter.convert(tex)

@@ -65,14 +65,17 @@ class LessonKeys:
         for sc in self.shortcuts:
             sc.setEnabled(on)
 
-    @staticmethod
-    def _pressed(key: Qt.Key, action: Callable[[], None]) -> None:
+    def _pressed(self, key: Qt.Key, action: Callable[[], None]) -> None:
         focus = QApplication.focusWidget()
         if keeps_keys(focus):
-            # Give the key to the widget it was meant for (sent directly, so that no
-            # shortcut sees it again).
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(focus, QKeyEvent(kind, key,
-                                                        Qt.KeyboardModifier.NoModifier))
+            # Give the key to the widget it was meant for, with these shortcuts off
+            # meanwhile (a key event sent through the application meets them again).
+            self.set_enabled(False)
+            try:
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(focus, QKeyEvent(kind, key,
+                                                            Qt.KeyboardModifier.NoModifier))
+            finally:
+                self.set_enabled(True)
             return
         action()
