@@ -9,7 +9,8 @@ a TeX installation or on the fonts of the machine. It is asked for plain SVG
 ``FormulaView`` stacks one rendered equation per line and scales them down
 (never up past ``size``) to the width it has, all by the same factor, so a
 long equation stays whole in a narrow dock -- smaller, never cut off -- and
-the dock's minimum width does not depend on the formula.
+the dock's minimum width does not depend on the formula. (A sideways-scrolling
+box was tried: its height never followed the scaled equations reliably.)
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Equation(QWidget):
         self.renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
         self._natural = self.renderer.defaultSize()
         self.group_width = self._natural.width()
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
@@ -106,7 +107,7 @@ class FormulaView(QWidget):
         self.lay.setSpacing(6)
         self.equations: list[Equation] = []
         self.errors: list[str] = []
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def set_formula(self, lines: list[str], size: int = FONT_PX) -> None:
         while self.lay.count():
@@ -126,9 +127,13 @@ class FormulaView(QWidget):
                 label.setWordWrap(True)
                 label.setStyleSheet("color: #c62828;")
                 self.lay.addWidget(label)
+                label.show()
                 continue
             self.equations.append(eq)
             self.lay.addWidget(eq)
+            eq.show()  # now, not at the next turn of the loop: the box's height counts it
         widest = max((eq.sizeHint().width() for eq in self.equations), default=1)
         for eq in self.equations:
             eq.group_width = widest
+            eq.updateGeometry()  # the layouts' cached heights were for the old scale
+

@@ -18,7 +18,7 @@ scrolls vertically, so nothing is cut off in a narrow or short dock.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -61,6 +61,41 @@ def _font(label: QLabel, scale: float = 1.0, bold: bool = False) -> None:
     label.setFont(f)
 
 
+class WrapButton(QPushButton):
+    """A push button whose text wraps onto more lines in a narrow dock instead of
+    setting the dock's minimum width (a QPushButton's text never wraps)."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(text)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.addWidget(self.label)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def text(self) -> str:  # the label holds it
+        return self.label.text()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        return max(self.label.heightForWidth(max(width - 16, 1)) + 10, 26)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = self.label.sizeHint()
+        return QSize(hint.width() + 16, max(hint.height() + 10, 26))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(60, 26)
+
+
 class LessonView(QWidget):
     previous = Signal()
     next = Signal()
@@ -87,7 +122,7 @@ class LessonView(QWidget):
         self._build_body()
         self.scroll.setWidget(page)
         outer.addWidget(self.scroll, 1)
-        self.buttons: list[QPushButton] = []
+        self.buttons: list[WrapButton] = []
         self.actions: list[QAction] = []
         self._count = 0
 
@@ -143,8 +178,9 @@ class LessonView(QWidget):
         _font(self.try_head, 1.1, bold=True)
         self.try_box = QVBoxLayout()
         self.try_box.setSpacing(4)
-        self.reopen_button = QPushButton("\u21ba Show this lesson's setup again")
+        self.reopen_button = WrapButton("\u21ba Start this lesson again")
         self.reopen_button.setToolTip("Open the lesson's preset (or race) again, as it started")
+        self.reopen_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reopen_button.clicked.connect(self.reopen)
         for w in (self.section, self.title, self.text, self.formula_box, self.formula_note,
                   notice_head, self.notice, self.checked, self.try_head):
@@ -200,12 +236,12 @@ class LessonView(QWidget):
             button.deleteLater()
         self.buttons = []
         for t in items:
-            button = QPushButton(t.label)
+            button = WrapButton(t.label)
             button.setToolTip(t.tip or _default_tip(t))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _=False, item=t: self.try_requested.emit(item))
             self.try_box.addWidget(button)
+            button.show()  # now, not at the next turn of the event loop
             self.buttons.append(button)
         self.try_head.setVisible(bool(items))
 
