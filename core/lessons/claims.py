@@ -50,7 +50,10 @@ Metric = Literal["train_loss", "grad_norm", "val_loss", "val_acc", "train_acc", 
 Statistic = Literal["mean", "median", "min", "max", "last"]
 
 
-class _Model(BaseModel):
+class Strict(BaseModel):
+    """Strict pydantic model of a lesson file: unknown fields are errors, a string is
+    never a number, a bool never a number, NaN and infinity are refused."""
+
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
@@ -82,7 +85,7 @@ def _seeds_text(seeds: list[int]) -> str:
     return f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {', '.join(map(str, seeds))}"
 
 
-class _Bounded(_Model):
+class _Bounded(Strict):
     at_least: float | None = None
     at_most: float | None = None
 
@@ -101,7 +104,7 @@ class _Bounded(_Model):
         return lo <= value <= hi
 
 
-class _OnRuns(_Model):
+class _OnRuns(Strict):
     """A claim measured on training runs of the lesson's preset."""
 
     changes: dict[str, Any] = Field(default_factory=dict)
@@ -120,7 +123,7 @@ class _OnRuns(_Model):
         return v
 
 
-class Measure(_Model):
+class Measure(Strict):
     """A statistic of a metric over a window of steps (both ends included)."""
 
     metric: Metric
@@ -250,7 +253,7 @@ class Covariance(_OnRuns):
                 f"{self.tolerance:g}{raw} ({_seeds_text(self.seeds)})")
 
 
-class LabSetup(_Model):
+class LabSetup(Strict):
     """An Optimizer-lab setup: one of its presets (``core.lab.model.PRESETS``), and
     optionally which racers run (default: the preset's)."""
 
@@ -261,7 +264,7 @@ class LabSetup(_Model):
 RaceMetric = Literal["steps_to_tolerance", "loss_increases", "reversals"]
 
 
-class RaceFact(_Model):
+class RaceFact(Strict):
     """One racer's metric, bounded (``at_least`` / ``at_most``) or smaller than another
     racer's (``less_than``; a racer that never comes within the tolerance counts as
     taking infinitely many steps)."""
@@ -295,7 +298,7 @@ class RaceFact(_Model):
         return f"{self.racer}'s {self.metric} " + " and ".join(parts)
 
 
-class Race(_Model):
+class Race(Strict):
     kind: Literal["race"]
     lab: LabSetup | None = None  # None: the lesson's own lab setup
     steps: int = Field(ge=1, le=5000)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from core.lessons.changes import check_paths, check_preset_name
-from core.lessons.claims import Claim, LabSetup, _Model
+from core.lessons.claims import Claim, LabSetup, Strict
 
 #: The lecture's parts, in its order (the lecture plan, with the slides on weight
 #: initialization and the "additional steps" as parts of their own).
@@ -68,7 +68,7 @@ def _latex(line: str) -> str:
     return line
 
 
-class CompareSetup(_Model):
+class CompareSetup(Strict):
     """The Compare tab: a kind of comparison of the current session, its length and
     (for "optimizers") which optimizers."""
 
@@ -86,7 +86,7 @@ class CompareSetup(_Model):
         return self
 
 
-class Opens(_Model):
+class Opens(Strict):
     """What opening the lesson shows. ``preset`` (a file of ``resources/presets``) is
     loaded on the Training tab; the lab and the Compare tab get their setup."""
 
@@ -111,7 +111,7 @@ class Opens(_Model):
         return self
 
 
-class TryThis(_Model):
+class TryThis(Strict):
     """A one-click experiment: exactly one of ``changes`` (dotted-path edits of the
     current session, as a panel would make them), ``preset`` (open another preset),
     ``lab`` (a race in the Optimizer lab) or ``compare`` (run a comparison)."""
@@ -148,7 +148,7 @@ class TryThis(_Model):
                     if getattr(self, k) is not None)
 
 
-class Lesson(_Model):
+class Lesson(Strict):
     schema_version: Literal[1]
     section: Section
     title: str = Field(min_length=1, max_length=80)

@@ -21,7 +21,14 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from core.lessons import Lesson, TryThis, apply_to_dict, load_lessons, touched_sections
+from core.lessons import (
+    Lesson,
+    TryThis,
+    apply_to_dict,
+    load_lessons,
+    load_preset,
+    touched_sections,
+)
 from core.lessons.changes import preset_path
 from core.lessons.claims import LabSetup
 from core.lessons.model import CompareSetup
@@ -106,15 +113,27 @@ class LessonController(QObject):
     # -- what opening does -------------------------------------------------------------
     def apply(self, lesson: Lesson) -> None:
         o = lesson.opens
-        if o.preset is not None:
-            self.window.files.open_preset(preset_path(o.preset))
+        kept = o.preset is not None and not self._open_preset(o.preset)
         if o.lab is not None:
             self._race(o.lab)
         if o.compare is not None:
             self._compare(o.compare, run=False)
         self._tab(o.tab)
-        self._say(f"Lesson {self.index + 1}: {lesson.title}"
-                  + (" \u2014 press Space to train." if o.tab == "training" else "."))
+        if kept:
+            self._say(f"Lesson {self.index + 1}: {lesson.title} \u2014 its preset was not "
+                      "opened; the current session was kept.")
+        else:
+            self._say(f"Lesson {self.index + 1}: {lesson.title}"
+                      + (" \u2014 press Space to train." if o.tab == "training" else "."))
+
+    def _open_preset(self, name: str) -> bool:
+        """Open the preset as File > Presets does; False if it was not (the user chose
+        Cancel at the unsaved-changes question, or the file could not be read)."""
+        self.window.files.open_preset(preset_path(name))
+        try:
+            return self.window.session.config == load_preset(name)
+        except ValueError:
+            return False
 
     def _tab(self, tab: str) -> None:
         w = self.window
@@ -148,7 +167,7 @@ class LessonController(QObject):
             self._change(item.changes)
             self._tab("training")
         elif item.preset is not None:
-            self.window.files.open_preset(preset_path(item.preset))
+            self._open_preset(item.preset)
             self._tab("training")
         elif item.lab is not None:
             self._race(item.lab)

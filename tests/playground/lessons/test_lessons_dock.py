@@ -214,3 +214,16 @@ def test_switching_lessons_leaves_no_old_widgets(window, lessons, qtbot):
     assert len(shown) == len(lessons.lesson.formula)
     buttons = [b.text() for b in lessons.view.buttons]
     assert buttons == [t.label for t in lessons.lesson.try_this]
+
+
+def test_a_lesson_whose_preset_the_user_declines_to_open_keeps_the_session(window, lessons,
+                                                                            dialogs):
+    from PySide6.QtWidgets import QMessageBox
+
+    window.session.document.mark_dirty()  # unsaved changes: the app asks first
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    lessons.open(25)
+    assert dialogs.questions  # it asked
+    assert window.session.config == preset("00_default_spiral.json")
+    assert "was not opened" in window.statusBar().currentMessage()
+    assert lessons.index == 25  # the lesson itself shows
