@@ -61,11 +61,17 @@ class FileController(QObject):
         add("&Quit", QKeySequence.StandardKey.Quit, self.window.close)
 
     def _fill_presets(self) -> None:
+        """The presets under the lecture's section headings (``files.preset_groups``);
+        each entry's note is its tooltip and status tip."""
         self.presets_menu.clear()
-        for preset in files.list_presets():
-            act = self.presets_menu.addAction(preset.title)
-            act.setToolTip(preset.path.name)
-            act.triggered.connect(lambda _=False, p=preset.path: self.open_preset(p))
+        for group in files.preset_groups():
+            self.presets_menu.addSection(group.title)
+            for preset in group.presets:
+                act = self.presets_menu.addAction(preset.title)
+                act.setToolTip(preset.note or preset.path.name)
+                act.setStatusTip(preset.note)
+                act.setData(preset.path.name)
+                act.triggered.connect(lambda _=False, p=preset.path: self.open_preset(p))
 
     def refresh_recent(self) -> None:
         self.recent_menu.clear()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
 
+from playground import lessons
 from playground.app import dialogs, files, kernels, settings, shortcuts, wiring
 from playground.app.controls import RunControls
 from playground.app.file_controller import FileController
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._paint_gate = wiring.connect(self, self.session, self.views)
         self.files = FileController(self, self.session, self.settings)
         self._add_lab_tabs()
+        self.lessons = lessons.install(self)
         self._build_menus()
         self._connect_controls()
         self._restore_layout()
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
+        view.addAction(self.lessons.dock.toggleViewAction())
         view.addSeparator()
         view.addAction("Reset layout", lambda: self._default_dock_layout(self.docks))
         self.shortcuts_dialog: shortcuts.ShortcutsDialog | None = None

@@ -1,4 +1,5 @@
-"""Optimizer panel: the optimizer and its hyper-parameters (formula in each tooltip).
+"""Optimizer panel: the optimizer and its hyper-parameters (formula in each tooltip:
+every optimizer's update rule on its item of the list, as the activations' formulas).
 
 Hyper-parameter edits apply live to the running optimizer (its state is kept);
 choosing another optimizer goes on with the same weights and a fresh optimizer
@@ -45,6 +46,11 @@ def describe(name: str) -> str:
     return doc.split("\n\n")[0]
 
 
+def tooltip(name: str) -> str:
+    """The optimizer's update rule (``update_rule``, one line), then what it is."""
+    return f"{optimizers.OPTIMIZERS.get(name).update_rule}\n{describe(name)}"
+
+
 class OptimizerPanel(SectionPanel):
     section = "optimizer"
 
@@ -58,7 +64,7 @@ class OptimizerPanel(SectionPanel):
                 self.name.insertSeparator(self.name.count())
                 separated = True
             self.name.addItem(LABELS.get(name, name), name)
-            self.name.setItemData(self.name.count() - 1, describe(name),
+            self.name.setItemData(self.name.count() - 1, tooltip(name),
                                   Qt.ItemDataRole.ToolTipRole)
         self.form.addRow("Optimizer", self.register(("name",), self.name))
         self.body.addLayout(self.form)
@@ -86,7 +92,7 @@ class OptimizerPanel(SectionPanel):
             label.setToolTip(tip)
             self.form.addRow(label, self.register(("hyper", key), w))
             self.hyper[key] = w
-        self.name.setToolTip(describe(name))
+        self.name.setToolTip(tooltip(name))
         self._built_for = name
 
     def _optimizer_changed(self) -> None:

@@ -1,0 +1,95 @@
+"""Screenshot of the app on a lesson, for the README and for looking at the dock.
+
+    python scripts/lesson_screenshot.py --lesson 26 [--size 1400x900] [--steps 600]
+        [--out docs/lesson.png] [--menu presets.png]
+
+Opens the main window (offscreen unless QT_QPA_PLATFORM says otherwise; under
+Xvfb set DISPLAY and QT_QPA_PLATFORM=xcb) at ``--size``, shows the Lessons dock,
+opens lesson ``--lesson`` (1-based, as the dock counts), trains its preset
+``--steps`` steps (or plays its race in the Optimizer lab), and saves
+``window.grab()``. ``--menu`` also saves the Presets menu, opened. Uses
+throw-away settings, so a saved layout of the real app does not leak in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _wait(app, condition, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--lesson", type=int, default=1)
+    p.add_argument("--out", default=str(ROOT / "docs" / "lesson.png"))
+    p.add_argument("--steps", type=int, default=600)
+    p.add_argument("--size", default="1400x900")
+    p.add_argument("--menu", default=None, help="also save the opened Presets menu here")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QPoint, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from playground.app import kernels, settings
+    from playground.app.main_window import MainWindow
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      tempfile.mkdtemp(prefix="opg-lesson-shot-"))
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window = MainWindow(settings.make_settings("lesson-screenshot"))
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    window.resize(w, h)
+    window.show()
+    if not _wait(app, kernels.is_ready, 120):
+        print("error: kernels did not load", file=sys.stderr)
+        return 1
+    lessons = window.lessons
+    lessons.show_dock()
+    _wait(app, lambda: False, 0.3)
+    lessons.open(args.lesson - 1)
+    lesson = lessons.lesson
+    session = window.session
+    if lesson.opens.tab == "lab" and window.lab is not None:
+        window.lab.step(args.steps)
+    elif args.steps > 0:
+        session.play(until=args.steps)
+        _wait(app, lambda: session.step >= args.steps or (session.step > 0
+                                                          and not session.playing), 300)
+    _wait(app, lambda: False, 0.8)  # the last frame, the heat map, the dock's layout
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out)):
+        print(f"error: could not write {out}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}: lesson {args.lesson} ({lesson.title}) at {w}x{h}")
+    if args.menu:
+        menu = window.files.presets_menu
+        menu.popup(window.mapToGlobal(QPoint(40, 30)))
+        _wait(app, lambda: False, 0.5)
+        menu.grab().save(args.menu)
+        menu.hide()
+        print(f"wrote {args.menu}")
+    session.document.dirty = False  # nothing to save: no prompt on close
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
