@@ -1,11 +1,16 @@
 """Run controls: play/pause (Space), single step (S), reset (R), reset with a new
-seed, pin the run, plus the step/epoch counter and the steps-per-second readout."""
+seed, pin the run, the pace (steps per second, slower [ and faster ]), plus the
+step/epoch counter and the steps-per-second readout."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QToolBar, QWidget
+
+# The pace control's stops, in steps per second (None: as fast as possible). At 30
+# or fewer every step is drawn (playground.session.worker.SLOW_PACE).
+PACES: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 1000, None)
 
 
 def _action(parent: QWidget, text: str, key: str | None, tip: str) -> QAction:
@@ -20,7 +25,13 @@ def _action(parent: QWidget, text: str, key: str | None, tip: str) -> QAction:
     return act
 
 
+def pace_text(pace: float | None) -> str:
+    return "max" if pace is None else f"{pace:g}"
+
+
 class RunControls(QToolBar):
+    pace_changed = Signal(object)  # steps per second (float) or None: as fast as possible
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__("Run", parent)
         self.setObjectName("run_toolbar")
@@ -47,6 +58,8 @@ class RunControls(QToolBar):
         self.addAction(self.pin)
         self.addAction(self.clear_pins)
         self.addSeparator()
+        self._build_pace(parent)
+        self.addSeparator()
         # Fixed sizes: a label whose size can change relays out the whole window
         # (toolbar, docks) on every new text, i.e. on every frame while training.
         self.counter = QLabel()
@@ -63,6 +76,47 @@ class RunControls(QToolBar):
         self.addWidget(self.rate)
         self.show_counts(0, 0)
         self.show_rate(0.0)
+
+    # -- pace ------------------------------------------------------------------------
+    def _build_pace(self, parent: QWidget) -> None:
+        tip = ("Pace: steps per second while playing. At 30 or fewer every step is "
+               "drawn, decision boundary and histograms included; \u201cmax\u201d trains "
+               "as fast as the machine can.")
+        self.pace_label = QLabel("Pace")
+        self.pace_label.setStyleSheet("padding: 0 4px 0 8px;")
+        self.pace_label.setToolTip(tip)
+        self.pace_box = QComboBox()
+        self.pace_box.setObjectName("pace")
+        for pace in PACES:
+            self.pace_box.addItem(pace_text(pace) + (" steps/s" if pace is not None else ""),
+                                  pace)
+        self.pace_box.setCurrentIndex(len(PACES) - 1)
+        self.pace_box.setToolTip(tip)
+        # Space and S belong to the run, not to the box: it takes no keyboard focus.
+        self.pace_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pace_box.currentIndexChanged.connect(
+            lambda i: self.pace_changed.emit(self.pace_box.itemData(i)))
+        self.pace_label.setBuddy(self.pace_box)
+        self.addWidget(self.pace_label)
+        self.addWidget(self.pace_box)
+        self.slower = _action(parent, "Slower", "[", "Train fewer steps per second")
+        self.faster = _action(parent, "Faster", "]", "Train more steps per second")
+        self.slower.triggered.connect(lambda: self.move_pace(-1))
+        self.faster.triggered.connect(lambda: self.move_pace(+1))
+        parent.addAction(self.slower)  # window-wide keys; listed in the Run menu
+        parent.addAction(self.faster)
+
+    @property
+    def pace(self) -> float | None:
+        return self.pace_box.currentData()
+
+    def set_pace(self, pace: float | None) -> None:
+        """Choose the stop ``pace`` (one of PACES); emits ``pace_changed`` if it changes."""
+        self.pace_box.setCurrentIndex(PACES.index(pace))
+
+    def move_pace(self, delta: int) -> None:
+        i = min(max(self.pace_box.currentIndex() + delta, 0), len(PACES) - 1)
+        self.pace_box.setCurrentIndex(i)
 
     def set_run(self, info) -> None:
         """Slot for a new run (a RunInfo): its counts, paused."""

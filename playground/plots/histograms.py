@@ -14,6 +14,7 @@ from core.train.trainer import Histogram, Snapshot
 from playground.plots import style
 from playground.plots.grad_plot import short_name
 from playground.plots.live_range import LiveRange, bounds
+from playground.session.pace import SLOW as SLOW_PACE
 
 ROW = 0.9  # height of one ridge; rows are 1 apart, so ridges do not touch
 # Histograms change at every evaluation, i.e. on every frame of a fast run: ten
@@ -73,6 +74,7 @@ class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
         self._names: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._last: tuple = (None, None)  # histograms change only every eval_every steps
         self._drawn_at = -np.inf
+        self.min_interval = MIN_INTERVAL
         self._pending: Snapshot | None = None
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
@@ -87,6 +89,12 @@ class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
     def set_run(self, info) -> None:
         """Slot for a new run (a RunInfo): one histogram per layer."""
         self.set_layers(info.hidden_names, info.layer_names)
+
+    def set_pace(self, steps_per_sec: float | None) -> None:
+        """Slot for the pace: at a slow pace (each step its own frame) every frame's
+        histograms are drawn; at full speed at most every MIN_INTERVAL seconds."""
+        slow = steps_per_sec is not None and steps_per_sec <= SLOW_PACE
+        self.min_interval = 0.0 if slow else MIN_INTERVAL
 
     def set_layers(self, hidden: tuple[str, ...], layers: tuple[str, ...]) -> None:
         self.drop_pending()
@@ -108,7 +116,7 @@ class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
         if snap.act_hists is self._last[0] and snap.grad_hists is self._last[1]:
             self._pending = None
             return
-        if time.perf_counter() - self._drawn_at < MIN_INTERVAL:
+        if time.perf_counter() - self._drawn_at < self.min_interval:
             self._pending = snap
             self._flush.start()
             return

@@ -67,6 +67,7 @@ class SessionController(QObject):
         self.info: RunInfo | None = None
         self.frame: Frame | None = None
         self.playing = False
+        self.pace: float | None = None  # steps per second; None: as fast as possible
         self._view = None
 
     # -- runs ------------------------------------------------------------------------
@@ -158,6 +159,12 @@ class SessionController(QObject):
     def single_step(self) -> None:
         self._set_playing(False)
         self.worker.step(1)
+
+    def set_pace(self, steps_per_sec: float | None) -> None:
+        """Train at most ``steps_per_sec`` steps per second (None: as fast as possible);
+        it stays for every later run until changed."""
+        self.pace = steps_per_sec
+        self.worker.set_pace(steps_per_sec)
 
     def _set_playing(self, playing: bool) -> None:
         self.playing = playing
