@@ -57,25 +57,35 @@ class RunControls(QToolBar):
         self.addSeparator()
         self.addAction(self.pin)
         self.addAction(self.clear_pins)
-        self.addSeparator()
+        # The pace and the readouts: a toolbar of their own, which the window puts on
+        # a second row when one row is too narrow for both (presentation mode, 1024 px).
+        self.readouts = QToolBar("Pace", parent)
+        self.readouts.setObjectName("pace_toolbar")
         self._build_pace(parent)
-        self.addSeparator()
+        self.readouts.addSeparator()
         # Fixed sizes: a label whose size can change relays out the whole window
         # (toolbar, docks) on every new text, i.e. on every frame while training.
         self.counter = QLabel()
         self.counter.setStyleSheet("font-weight: bold; padding: 0 8px;")
         self.rate = QLabel()
         self.rate.setStyleSheet("color: #555; padding: 0 8px;")
+        self.readouts.addWidget(self.counter)
+        self.readouts.addWidget(self.rate)
+        self.set_scale(1.0)
+
+    def set_scale(self, factor: float) -> None:
+        """Size the readouts for the current font (presentation mode: ``factor``)."""
         for label, widest, least in ((self.counter, "step 999,999,999   epoch 9,999,999", 190),
                                      (self.rate, "9,999,999 steps/s", 110)):
+            shown = label.text()
             label.setText(widest)
             label.ensurePolished()  # the style sheet's font and padding count
             hint = label.sizeHint()
-            label.setFixedSize(max(least, hint.width()), hint.height())
-        self.addWidget(self.counter)
-        self.addWidget(self.rate)
-        self.show_counts(0, 0)
-        self.show_rate(0.0)
+            label.setFixedSize(max(round(least * factor), hint.width()), hint.height())
+            label.setText(shown)
+        if not self.counter.text():
+            self.show_counts(0, 0)
+            self.show_rate(0.0)
 
     # -- pace ------------------------------------------------------------------------
     def _build_pace(self, parent: QWidget) -> None:
@@ -97,8 +107,8 @@ class RunControls(QToolBar):
         self.pace_box.currentIndexChanged.connect(
             lambda i: self.pace_changed.emit(self.pace_box.itemData(i)))
         self.pace_label.setBuddy(self.pace_box)
-        self.addWidget(self.pace_label)
-        self.addWidget(self.pace_box)
+        self.readouts.addWidget(self.pace_label)
+        self.readouts.addWidget(self.pace_box)
         self.slower = _action(parent, "Slower", "[", "Train fewer steps per second")
         self.faster = _action(parent, "Faster", "]", "Train more steps per second")
         self.slower.triggered.connect(lambda: self.move_pace(-1))

@@ -49,6 +49,8 @@ def _connect_runs(window, session, views) -> None:
     for plot in (v.loss, v.grad, v.hists, v.boundary):
         session.snapshot_ready.connect(plot.set_snapshot)
     session.view_ready.connect(v.boundary.set_view)
+    session.pins_changed.connect(v.loss.show_pins)
+    v.loss.smoothing.changed.connect(v.grad.set_smoothing)
 
 
 def _connect_pace(session, views) -> None:

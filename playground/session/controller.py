@@ -26,6 +26,7 @@ from core.train.session import LoadedSession, SessionError
 from core.train.status import RunStatus
 from core.train.trainer import Snapshot, Trainer
 from playground.compare.runner import CompareRunner
+from playground.session import pins
 from playground.session.document import SessionDocument
 from playground.session.edits import MAX_SEED, SECTION_LABELS, Edit, FieldError
 from playground.session.handover import Pending, RunState
@@ -53,6 +54,7 @@ class SessionController(QObject):
     message = Signal(str, int)  # status-bar text, milliseconds
     edit_rejected = Signal(str, object)  # section, list[FieldError]
     edit_accepted = Signal(str)  # section
+    pins_changed = Signal(object)  # list[str | None]: each pin's label (None: hidden)
 
     def __init__(self, prompts: Prompts, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,8 @@ class SessionController(QObject):
         self.frame: Frame | None = None
         self.playing = False
         self.pace: float | None = None  # steps per second; None: as fast as possible
+        self.pins: list[pins.Pin] = []
+        self.document.config_changed.connect(self._relabel_pins)
         self._view = None
 
     # -- runs ------------------------------------------------------------------------
@@ -247,16 +251,27 @@ class SessionController(QObject):
         self.install(trainer, new)
 
     # -- pins and compare ------------------------------------------------------------
-    def pin_label(self) -> str:
-        """What the current run is, for the legend of its pinned curve."""
-        c = self.config
-        lr = c.optimizer.resolved().get("lr")
-        acts = sorted(set(c.network.activations())) or ["linear"]
-        parts = [f"{c.optimizer.name} lr {lr:g}" if lr is not None else c.optimizer.name,
-                 "/".join(acts), c.network.initializer]
-        if c.network.batch_norm:
-            parts.append("BN")
-        return ", ".join(parts) + f" @{self.step}"
+    def pin(self) -> str | None:
+        """Pin the current run: its label (what differs from the current run: nothing
+        yet), or None if there is nothing to pin."""
+        snap = self.snapshot
+        if snap is None or snap.steps.size == 0:
+            return None
+        pin = pins.Pin(len(self.pins) + 1, self.config, snap.step)
+        self.pins.append(pin)
+        return pins.label(pin, self.config)
+
+    def clear_pins(self) -> None:
+        self.pins.clear()
+        self.pins_changed.emit([])
+
+    def pin_labels(self) -> list[str | None]:
+        """Each pin's label beside the current config (None: made on other data)."""
+        return [pins.label(p, self.config) for p in self.pins]
+
+    def _relabel_pins(self, *_args) -> None:
+        if self.pins:
+            self.pins_changed.emit(self.pin_labels())
 
     def start_compare(self, kind: str, names: list[str], steps: int) -> None:
         self.compare_runner.start_variants(self.config, kind, names, steps,
