@@ -4,10 +4,12 @@
   in full, not "Netw...", "Opti..."), and the tab bars of docks scroll rather
   than elide (``fit_docks``). Their panels are scroll areas: a panel taller or
   wider than its dock scrolls.
-- When the window shrinks, Qt squeezes the docks once the central tabs are at
-  their minimum, but never gives the room back when the window grows again.
-  ``ScreenFit`` remembers the docks' width as the user last set it (dragging
-  the separator) and restores it as soon as the window has room for it.
+- When the window shrinks, Qt squeezed the docks once the central tabs were at
+  their minimum, and never gave the room back when the window grew again.
+  The central pages scroll now rather than set a minimum (``page_tabs``), and
+  ``ScreenFit`` keeps the docks at the width the user last set (dragging the
+  separator; the default otherwise), at most what leaves CENTRAL_SHARE of the
+  window to the plots, and gives it back as soon as the window has room.
 - The run toolbar and the pace toolbar share one row when it is wide enough,
   and stack in two rows when not (1024 px, presentation mode): no control
   disappears behind the toolbar's overflow button.
@@ -90,15 +92,15 @@ class ScreenFit(QObject):
         dock = self._left_dock()
         if dock is not None and self.target is None:
             self.target = dock.width()
-        if dock is None or dock.width() >= self.target - 1:
+        if dock is None:
             return
         w = self.window
         page = w.tabs.currentWidget()
         central = max(page.minimumSizeHint().width() if page is not None else 0,
                       CENTRAL_SHARE * w.width())
         room = int(w.width() - central - 16)  # the separator and the frames
-        width = min(self.target, room)
-        if width > dock.width() + 1:
+        width = max(min(self.target, room), dock.minimumWidth())
+        if abs(width - dock.width()) > 1:
             w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
     def _fit_toolbars(self) -> None:

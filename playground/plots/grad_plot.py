@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetricsF
 
 from core.train.status import RunStatus
@@ -25,6 +25,7 @@ from playground.plots.smoothing_slider import DEFAULT, smooth
 FLOOR = 1e-30  # a zero norm (dead layer) still needs a place on a log axis
 BAR = 0.7  # thickness of a bar; rows are 1 apart
 LEGEND_COLUMNS = 12
+LEGEND_SHARE = 0.3  # of the view's height at most, or the legend is left out
 
 
 def short_name(name: str) -> str:
@@ -68,6 +69,7 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         self.ci.layout.setColumnStretchFactor(1, 1)
         self.bars = pg.BarGraphItem(x0=[], width=[], y=[], height=BAR)
         self.bars_plot.addItem(self.bars)
+        self.bars_plot.getViewBox().sigResized.connect(self._label_rows)
         self.stop_line = pg.InfiniteLine(angle=90, movable=False)
         self.lines.addItem(self.stop_line, ignoreBounds=True)
         self.stop_line.hide()
@@ -78,6 +80,10 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         self.bars_range = LiveRange(self.bars_plot)
         self._bar_style: tuple[list, list] = ([], [])
         self._snap: Snapshot | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_legend)
         self.set_scale()
 
     def export_item(self):
@@ -93,7 +99,7 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
                                        style=Qt.PenStyle.DashLine))
         self._restyle()
         self._label_rows()
-        self.legend.fit(self.width() - style.width(20))
+        self._fit_legend()
 
     def _restyle(self) -> None:
         smoothed = self.weight > 0
@@ -104,7 +110,8 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
             raw.setPen(pg.mkPen(c, width=style.width(1)))
             raw.setVisible(smoothed)
 
-    def _label_rows(self) -> None:
+    def _label_rows(self, *_args) -> None:
+        """The bars' row labels, thinned to what fits the bars' height (on resize)."""
         names = self.layer_names
         if not names:
             return
@@ -114,9 +121,23 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._label_rows()
-        if hasattr(self, "legend"):  # (Qt resizes the view while it is built)
-            self.legend.fit(self.width() - style.width(20))
+        if hasattr(self, "_fit_timer"):  # (Qt resizes the view while it is built)
+            self._fit_timer.start()  # after the resize (and never while it is deleted)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_timer.start()
+
+    def _fit_legend(self) -> None:
+        """Legend columns for the width; no legend when it would crowd out the plots
+        (the bars, labelled and coloured alike, say which curve is which)."""
+        if not self.isVisible():
+            return  # (also: closed, its scene cleared)
+        self.legend.fit(self.width() - style.width(20))
+        room = self.legend.layout.preferredHeight() <= LEGEND_SHARE * self.height()
+        if room != self.legend.isVisible():
+            self.legend.setVisible(room)
+            self.legend.setMaximumHeight(16_777_215 if room else 0)
 
     def set_smoothing(self, weight: float) -> None:
         """Slot for the smoothing slider: redraw the norms smoothed with ``weight``."""

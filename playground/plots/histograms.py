@@ -45,6 +45,7 @@ class Ridgeline:
         self.names: tuple[str, ...] = ()
         self.range = LiveRange(plot)
         self.threshold: float | None = None  # c of the symmetric-log axis
+        plot.getViewBox().sigResized.connect(self.label_rows)
 
     def set_layers(self, names: tuple[str, ...]) -> None:
         for it in self.items:
@@ -62,13 +63,17 @@ class Ridgeline:
         self.plot.setYRange(0, max(n, 1), padding=0.02)
 
     def restyle(self) -> None:
-        """Pens at ``style.scale()``; the row labels thinned to what fits."""
+        """Pens and row labels at ``style.scale()``."""
         for i, it in enumerate(self.items):
             c = pg.mkColor(style.color(i))
             fill = pg.mkColor(c)
             fill.setAlpha(FILL_ALPHA)
             it.setPen(pg.mkPen(c, width=style.width(1)))
             it.setBrush(pg.mkBrush(fill))
+        self.label_rows()
+
+    def label_rows(self, *_args) -> None:
+        """The row labels, thinned to what fits the plot's height (on resize)."""
         label_px = QFontMetricsF(style.font(style.TICK_PT)).height()
         height = self.plot.getViewBox().height() or 200.0
         ticks = [(row + 0.35, text) for row, text in row_ticks(self.names, height, label_px)]
@@ -133,12 +138,6 @@ class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
             style.scale_plot_item(p)
         for ridge in (self.acts, self.grads):
             ridge.restyle()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        for ridge in (getattr(self, "acts", None), getattr(self, "grads", None)):
-            if ridge is not None:  # (Qt resizes the view while it is built)
-                ridge.restyle()
 
     def set_pace(self, steps_per_sec: float | None) -> None:
         """Slot for the pace: at a slow pace (each step its own frame) every frame's

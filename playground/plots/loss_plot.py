@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.train.status import RunStatus
@@ -82,6 +82,10 @@ class LossPlot(style.LivePlot, QWidget):
         self.range = LiveRange(self.plot)
         self._snap: Snapshot | None = None  # the last one drawn (pins, new smoothing)
         self._stop_colour = style.EARLY_STOP
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_legend)
         self._build_bar(lay)
         self.set_log(True)
         self._status = ""
@@ -122,10 +126,19 @@ class LossPlot(style.LivePlot, QWidget):
                                        style=Qt.PenStyle.DashLine))
         for g in self.ghosts:
             g.item.setPen(self._ghost_pen(self.ghosts.index(g)))
-        self.legend.fit(self.widget.width() - style.width(60))
+        self._fit_legend()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._fit_timer.start()  # after the resize (and never while it is deleted)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_timer.start()
+
+    def _fit_legend(self) -> None:
+        if not self.isVisible():
+            return  # fitted when shown (also: closed, its scene cleared)
         self.legend.fit(self.widget.width() - style.width(60))
 
     def _restyle_train(self) -> None:

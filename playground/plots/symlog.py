@@ -24,14 +24,18 @@ DECADES = 6  # shown above the linear threshold
 MAX_TICKS = 7
 
 
+LN10 = math.log(10.0)
+
+
 def forward(x, c: float) -> np.ndarray:
+    """t(x); log1p keeps |x| << c exact (t ~ x / (c ln 10)), so it round-trips."""
     x = np.asarray(x, dtype=np.float64)
-    return np.sign(x) * np.log10(1.0 + np.abs(x) / c)
+    return np.sign(x) * np.log1p(np.abs(x) / c) / LN10
 
 
 def inverse(t, c: float) -> np.ndarray:
     t = np.asarray(t, dtype=np.float64)
-    return np.sign(t) * c * (10.0 ** np.abs(t) - 1.0)
+    return np.sign(t) * c * np.expm1(np.abs(t) * LN10)
 
 
 def threshold(largest: float, current: float | None = None) -> float:

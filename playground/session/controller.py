@@ -131,7 +131,7 @@ class SessionController(QObject):
         edit = self.document.propose("training", {"seed": secrets.randbelow(MAX_SEED + 1)})
         if not edit.ok:
             return
-        self.document.replace(edit.new)
+        self.document.replace(edit.new, by_user=False)  # a run control, not an edit
         self.reset()
 
     # -- run control -----------------------------------------------------------------
@@ -225,7 +225,10 @@ class SessionController(QObject):
     def _apply_with_reset(self, edit: Edit) -> None:
         section, old, new = edit.section, edit.old, edit.new
         step = self.step
-        if step > 0 and not self.prompts.confirm_reset(SECTION_LABELS[section], step):
+        # Asked only when the fresh network would lose progress on a saved session
+        # file: the user's edits stay (issue 11: no needless prompts).
+        if self.document.progress_unsaved(step) and not self.prompts.confirm_reset(
+                SECTION_LABELS[section], step):
             self.document.revert(section)  # declined: the widgets show the running config
             return
         raw = self.document.raw_for(new)
