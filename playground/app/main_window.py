@@ -22,7 +22,7 @@ from playground.panels.data_panel import DataPanel
 from playground.panels.network_panel import NetworkPanel
 from playground.panels.optimizer_panel import OptimizerPanel
 from playground.panels.training_panel import TrainingPanel
-from playground.plots import style
+from playground.plots import smoothing_slider, style
 from playground.plots.activation_gallery import ActivationGallery
 from playground.plots.boundary import BoundaryPlot
 from playground.plots.grad_plot import GradPlot
@@ -287,6 +287,16 @@ class MainWindow(QMainWindow):
             fit_docks(self)
             self.screen_fit.target = None  # the restored width, once shown
         self.views.loss.set_log(str(s.value("plots/loss_log", "true")).lower() == "true")
+        self._restore_smoothing()
+
+    def _restore_smoothing(self) -> None:
+        try:
+            weight = float(self.settings.value("plots/smoothing", smoothing_slider.DEFAULT))
+        except (TypeError, ValueError):  # a hand-edited settings file
+            weight = smoothing_slider.DEFAULT
+        if 0.0 <= weight <= smoothing_slider.MAXIMUM:
+            self.views.loss.set_smoothing(weight)
+            self.views.grad.set_smoothing(self.views.loss.smoothing.weight)
 
     def _save_layout(self) -> None:
         s = self.settings
@@ -294,6 +304,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
         s.setValue("window/layout_version", LAYOUT_VERSION)
         s.setValue("plots/loss_log", self.views.loss.log_box.isChecked())
+        s.setValue("plots/smoothing", self.views.loss.smoothing.weight)
         s.sync()
 
     # -- events ----------------------------------------------------------------------

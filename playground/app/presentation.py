@@ -17,7 +17,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabBar, QWidget
 
 from playground.app.screen_fit import fit_docks
 from playground.plots import style
@@ -111,6 +111,12 @@ class Presentation(QObject):
             self._hidden_docks = [d for d in docks if d.isVisible()]
             for d in self._hidden_docks:
                 d.hide()
+            # QMainWindow may leave a tab bar of a former tab group on screen (it
+            # sat behind the live one): with no dock left, no tab bar is needed.
+            # It shows the ones it uses again when the docks come back.
+            for bar in self.window.findChildren(QTabBar):
+                if bar.parent() is self.window:
+                    bar.hide()
         else:
             for d in self._hidden_docks or docks:
                 d.show()

@@ -120,29 +120,40 @@ def _plain(x: float) -> str:
 
 
 class FitAxis(pg.AxisItem):
-    """An axis whose major tick labels never run into each other: pyqtgraph picks the
-    tick spacing from the axis length alone, so big labels (presentation mode) or a
-    narrow plot made "0.400.450.50"; here the major spacing grows (x2, x2.5, x2) until
-    a label fits between two ticks."""
+    """An axis whose tick labels never run into each other: pyqtgraph places ticks and
+    their labels by the axis length alone, so big labels (presentation mode) or a
+    narrow plot made "0.400.450.50". Here a label is kept only a label's room away
+    from every label kept before it: the major ticks' first, from the largest value
+    down, then the finer levels' (the ticks themselves all stay)."""
 
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
-        levels = super().tickSpacing(minVal, maxVal, size)
-        dif = abs(maxVal - minVal)
-        if not levels or dif == 0 or size <= 0 or self.logMode:
-            return levels  # (LogAxis labels only 1-2-5 decades, which fit)
-        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+    _kept: list[float] = []
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
+        self._kept = []  # tickStrings follows, level by level
+        return super().tickValues(minVal, maxVal, size)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
+        return self._thin(values, super().tickStrings(values, scale, spacing))
+
+    def _thin(self, values, strings: list[str]) -> list[str]:
+        lo, hi = self.range
         horizontal = self.orientation in ("bottom", "top")
-        need = (metrics.horizontalAdvance("\u22120.000") if horizontal
-                else 1.6 * metrics.height())
-        spacing, offset = levels[0]
-        steps = (2.0, 2.5, 2.0)
-        i = 0
-        while spacing * size / dif < need and spacing < dif:
-            spacing *= steps[i % 3]
-            i += 1
-        if i == 0:
-            return levels
-        return [(spacing, 0.0)] + levels  # the finer ticks stay, labelled if they fit
+        length = self.width() if horizontal else self.height()
+        shown = [i for i, text in enumerate(strings) if text]
+        if hi == lo or length <= 0 or not shown:
+            return strings
+        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+        if horizontal:
+            need = max(metrics.horizontalAdvance(strings[i]) for i in shown) + 6.0
+        else:
+            need = 1.2 * metrics.height()
+        out = [""] * len(strings)
+        for i in sorted(shown, key=lambda i: float(values[i]), reverse=True):
+            px = float(values[i]) * length / (hi - lo)
+            if all(abs(px - k) >= need for k in self._kept):
+                self._kept.append(px)
+                out[i] = strings[i]
+        return out
 
 
 class LogAxis(FitAxis):

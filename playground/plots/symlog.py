@@ -72,13 +72,14 @@ class SymLogAxis(pg.AxisItem):  # (its own ticks: FitAxis's spacing does not app
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
         lo, hi = min(minVal, maxVal), max(minVal, maxVal)
-        top = int(math.floor(max(abs(lo), abs(hi))))
         # Labels one label's width apart at least (t = log10(1 + 10^k) ~ k: decade k of
         # c sits at t ~ k), counted down from the largest decade in view, which is
         # always labelled; none closer to 0 than that gap either.
         font = self.style["tickFont"] or QFont()
         label_px = QFontMetricsF(font).horizontalAdvance("\u22121e-10") * 1.15
         per_t = size / max(hi - lo, 1e-9)  # pixels per decade
+        # Half a label from the ends: pyqtgraph hides a label that sticks out.
+        top = int(math.floor(max(abs(lo), abs(hi)) - 0.5 * label_px / max(per_t, 1e-9)))
         every = max(1, math.ceil(label_px / max(per_t, 1e-9)), math.ceil(top / MAX_TICKS))
         ts = [0.0] + [s * float(forward(self.c * 10.0 ** k, self.c))
                       for k in range(top, every - 1, -every) for s in (1, -1)]
