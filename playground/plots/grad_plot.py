@@ -16,11 +16,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetricsF
 
+from core.train.live_smoothing import LiveEma
 from core.train.status import RunStatus
 from core.train.trainer import Snapshot
 from playground.plots import style
 from playground.plots.live_range import LiveRange, bounds
-from playground.plots.smoothing_slider import DEFAULT, smooth
+from playground.plots.smoothing_slider import DEFAULT
 
 FLOOR = 1e-30  # a zero norm (dead layer) still needs a place on a log axis
 BAR = 0.7  # thickness of a bar; rows are 1 apart
@@ -80,6 +81,7 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         self.bars_range = LiveRange(self.bars_plot)
         self._bar_style: tuple[list, list] = ([], [])
         self._snap: Snapshot | None = None
+        self._live = LiveEma()
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -155,6 +157,7 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         """One curve per layer; rebuilt only when the architecture changes."""
         self.drop_pending()
         self._snap = None
+        self._live.reset()
         self.lines.enableAutoRange()
         self.bars_plot.enableAutoRange()
         self.bars.setOpts(x0=[], width=[], y=[])
@@ -185,8 +188,9 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         n = style.buckets(self.lines) if self.lines_range.following(0) else 1 << 62
         steps, env = style.envelope(snap.steps, snap.grad_norms, n)
         drawn = env
-        if self.weight > 0:
-            drawn = style.envelope(snap.steps, smooth(snap.grad_norms, self.weight), n)[1]
+        if self.weight > 0:  # (on the new rows only: LiveEma)
+            smoothed = self._live.smooth(snap.steps, snap.grad_norms, self.weight)
+            drawn = style.envelope(snap.steps, smoothed, n)[1]
         for i, (raw, line) in enumerate(zip(self.curves, self.smooth_curves, strict=True)):
             raw.setData(steps, env[:, i])
             line.setData(steps, drawn[:, i])

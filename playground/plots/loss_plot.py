@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from core.train.live_smoothing import LiveEma
 from core.train.status import RunStatus
 from core.train.trainer import Snapshot
 from playground.plots import style
@@ -81,6 +82,7 @@ class LossPlot(style.LivePlot, QWidget):
         self.ghosts: list[Ghost] = []
         self.range = LiveRange(self.plot)
         self._snap: Snapshot | None = None  # the last one drawn (pins, new smoothing)
+        self._live = LiveEma()
         self._stop_colour = style.EARLY_STOP
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
@@ -180,6 +182,7 @@ class LossPlot(style.LivePlot, QWidget):
         self.info.setText("")
         self._status = ""
         self._snap = None
+        self._live.reset()
         self.plot.enableAutoRange()  # the new run sets the scale, not the old one
         self.drop_pending()
 
@@ -196,8 +199,9 @@ class LossPlot(style.LivePlot, QWidget):
         steps, train_loss = style.envelope(snap.steps, snap.train_loss, n)
         self.train_curve.setData(steps, train_loss)
         drawn = train_loss
-        if weight > 0:
-            drawn = style.envelope(snap.steps, smooth(snap.train_loss, weight), n)[1]
+        if weight > 0:  # (on the new rows only: LiveEma)
+            smoothed = self._live.smooth(snap.steps, snap.train_loss, weight)
+            drawn = style.envelope(snap.steps, smoothed, n)[1]
         self.smooth_curve.setData(steps, drawn)
         self._draw_validation(snap, n)
         self._update_range(steps, train_loss)  # the smoothed curve lies within the raw
