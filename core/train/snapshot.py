@@ -73,14 +73,21 @@ def frozen_copies(params: np.ndarray, buffers: np.ndarray
 
 
 def histogram(values: np.ndarray) -> Histogram:
-    """HIST_BINS equal bins over the finite values' range (a unit range around a
-    constant; [-1, 1] and empty counts when nothing is finite)."""
+    """HIST_BINS equal bins over the finite values' range; [-1, 1] and empty counts
+    when nothing is finite.
+
+    A range too narrow for HIST_BINS distinct bins (a constant, or values equal to
+    within a few ulps) is widened around its centre to a relative width of 1e-6
+    of its magnitude (1e-300 around 0): the bins keep the values' own scale. (A
+    fixed unit range would draw gradients of 1e-19 as wide as activations of 1.)"""
     v = values.ravel()
     v = v[np.isfinite(v)]
     if v.size == 0:
         return Histogram(np.zeros(HIST_BINS), np.linspace(-1, 1, HIST_BINS + 1))
     lo, hi = float(v.min()), float(v.max())
-    if hi - lo < 1e-12:
-        lo, hi = lo - 0.5, hi + 0.5
+    size = max(abs(lo), abs(hi))
+    if hi - lo <= 4 * HIST_BINS * np.spacing(size):
+        mid, half = 0.5 * (lo + hi), max(0.5e-6 * size, 1e-300)
+        lo, hi = mid - half, mid + half
     counts, edges = np.histogram(v, bins=HIST_BINS, range=(lo, hi))
     return Histogram(counts.astype(np.float64), edges)

@@ -1,11 +1,16 @@
 """Run controls: play/pause (Space), single step (S), reset (R), reset with a new
-seed, pin the run, plus the step/epoch counter and the steps-per-second readout."""
+seed, pin the run, the pace (steps per second, slower [ and faster ]), plus the
+step/epoch counter and the steps-per-second readout."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QToolBar, QWidget
+
+# The pace control's stops, in steps per second (None: as fast as possible). At 30
+# or fewer every step is drawn (playground.session.worker.SLOW_PACE).
+PACES: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 1000, None)
 
 
 def _action(parent: QWidget, text: str, key: str | None, tip: str) -> QAction:
@@ -20,7 +25,13 @@ def _action(parent: QWidget, text: str, key: str | None, tip: str) -> QAction:
     return act
 
 
+def pace_text(pace: float | None) -> str:
+    return "max" if pace is None else f"{pace:g}"
+
+
 class RunControls(QToolBar):
+    pace_changed = Signal(object)  # steps per second (float) or None: as fast as possible
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__("Run", parent)
         self.setObjectName("run_toolbar")
@@ -46,23 +57,76 @@ class RunControls(QToolBar):
         self.addSeparator()
         self.addAction(self.pin)
         self.addAction(self.clear_pins)
-        self.addSeparator()
+        # The pace and the readouts: a toolbar of their own, which the window puts on
+        # a second row when one row is too narrow for both (presentation mode, 1024 px).
+        self.readouts = QToolBar("Pace", parent)
+        self.readouts.setObjectName("pace_toolbar")
+        self._build_pace(parent)
+        self.readouts.addSeparator()
         # Fixed sizes: a label whose size can change relays out the whole window
         # (toolbar, docks) on every new text, i.e. on every frame while training.
         self.counter = QLabel()
         self.counter.setStyleSheet("font-weight: bold; padding: 0 8px;")
         self.rate = QLabel()
         self.rate.setStyleSheet("color: #555; padding: 0 8px;")
+        self.readouts.addWidget(self.counter)
+        self.readouts.addWidget(self.rate)
+        self.set_scale(1.0)
+
+    def set_scale(self, factor: float) -> None:
+        """Size the readouts for the current font (presentation mode: ``factor``)."""
         for label, widest, least in ((self.counter, "step 999,999,999   epoch 9,999,999", 190),
                                      (self.rate, "9,999,999 steps/s", 110)):
+            shown = label.text()
             label.setText(widest)
             label.ensurePolished()  # the style sheet's font and padding count
             hint = label.sizeHint()
-            label.setFixedSize(max(least, hint.width()), hint.height())
-        self.addWidget(self.counter)
-        self.addWidget(self.rate)
-        self.show_counts(0, 0)
-        self.show_rate(0.0)
+            label.setFixedSize(max(round(least * factor), hint.width()), hint.height())
+            label.setText(shown)
+        if not self.counter.text():
+            self.show_counts(0, 0)
+            self.show_rate(0.0)
+
+    # -- pace ------------------------------------------------------------------------
+    def _build_pace(self, parent: QWidget) -> None:
+        tip = ("Pace: steps per second while playing. At 30 or fewer every step is "
+               "drawn, decision boundary and histograms included; \u201cmax\u201d trains "
+               "as fast as the machine can.")
+        self.pace_label = QLabel("Pace")
+        self.pace_label.setStyleSheet("padding: 0 4px 0 8px;")
+        self.pace_label.setToolTip(tip)
+        self.pace_box = QComboBox()
+        self.pace_box.setObjectName("pace")
+        for pace in PACES:
+            self.pace_box.addItem(pace_text(pace) + (" steps/s" if pace is not None else ""),
+                                  pace)
+        self.pace_box.setCurrentIndex(len(PACES) - 1)
+        self.pace_box.setToolTip(tip)
+        # Space and S belong to the run, not to the box: it takes no keyboard focus.
+        self.pace_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pace_box.currentIndexChanged.connect(
+            lambda i: self.pace_changed.emit(self.pace_box.itemData(i)))
+        self.pace_label.setBuddy(self.pace_box)
+        self.readouts.addWidget(self.pace_label)
+        self.readouts.addWidget(self.pace_box)
+        self.slower = _action(parent, "Slower", "[", "Train fewer steps per second")
+        self.faster = _action(parent, "Faster", "]", "Train more steps per second")
+        self.slower.triggered.connect(lambda: self.move_pace(-1))
+        self.faster.triggered.connect(lambda: self.move_pace(+1))
+        parent.addAction(self.slower)  # window-wide keys; listed in the Run menu
+        parent.addAction(self.faster)
+
+    @property
+    def pace(self) -> float | None:
+        return self.pace_box.currentData()
+
+    def set_pace(self, pace: float | None) -> None:
+        """Choose the stop ``pace`` (one of PACES); emits ``pace_changed`` if it changes."""
+        self.pace_box.setCurrentIndex(PACES.index(pace))
+
+    def move_pace(self, delta: int) -> None:
+        i = min(max(self.pace_box.currentIndex() + delta, 0), len(PACES) - 1)
+        self.pace_box.setCurrentIndex(i)
 
     def set_run(self, info) -> None:
         """Slot for a new run (a RunInfo): its counts, paused."""

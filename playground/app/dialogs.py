@@ -25,12 +25,15 @@ def confirm_reset(parent: QWidget | None, what: str, step: int) -> bool:
     return answer == Btn.Yes
 
 
-def ask_save_changes(parent: QWidget | None, title: str) -> str:
-    """'save', 'discard' or 'cancel' for a session with unsaved changes."""
+def ask_save_changes(parent: QWidget | None, title: str, *, has_file: bool = True) -> str:
+    """'save', 'discard' or 'cancel' for a session with unsaved changes. Without a
+    file of its own, Save asks for a file name: then Enter means Cancel, so that a
+    file dialog opens only when Save is chosen."""
+    more = "" if has_file else "\n(Save asks where to save it.)"
     answer = QMessageBox.question(
         parent, "Unsaved changes",
-        f"The session \u201c{title}\u201d has unsaved changes.\nSave them first?",
-        Btn.Save | Btn.Discard | Btn.Cancel, Btn.Save)
+        f"The session \u201c{title}\u201d has unsaved changes.\nSave them first?{more}",
+        Btn.Save | Btn.Discard | Btn.Cancel, Btn.Save if has_file else Btn.Cancel)
     if answer == Btn.Save:
         return "save"
     if answer == Btn.Discard:

@@ -92,11 +92,15 @@ class FileController(QObject):
 
     # -- unsaved changes -------------------------------------------------------------
     def maybe_save(self) -> bool:
-        """True if the current session may be replaced (saved, discarded or unchanged)."""
+        """True if the current session may be replaced: nothing of the user's would be
+        lost (a preset trained as it came is discarded without asking), or they
+        saved or discarded it. The question's default (Enter) is Save only when
+        that writes the session's own file; otherwise Cancel, so that Enter never
+        opens a file dialog."""
         doc = self.session.document
-        if not doc.dirty:
+        if not doc.would_lose_work(self.session.step):
             return True
-        answer = dialogs.ask_save_changes(self.window, doc.title)
+        answer = dialogs.ask_save_changes(self.window, doc.title, has_file=doc.path is not None)
         if answer == "save":
             return self.save(wait=True)
         return answer == "discard"

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from playground import lessons
-from playground.app import dialogs, files, kernels, settings, shortcuts, wiring
+from playground.app import dialogs, files, kernels, presentation, settings, shortcuts, wiring
 from playground.app.controls import RunControls
 from playground.app.file_controller import FileController
+from playground.app.page_tabs import PageTabs
+from playground.app.screen_fit import ScreenFit, fit_docks
 from playground.app.status import StatusBar
 from playground.compare.view import CompareView
 from playground.network.view import NetworkView
@@ -22,7 +24,7 @@ from playground.panels.data_panel import DataPanel
 from playground.panels.network_panel import NetworkPanel
 from playground.panels.optimizer_panel import OptimizerPanel
 from playground.panels.training_panel import TrainingPanel
-from playground.plots import style
+from playground.plots import smoothing_slider, style
 from playground.plots.activation_gallery import ActivationGallery
 from playground.plots.boundary import BoundaryPlot
 from playground.plots.grad_plot import GradPlot
@@ -61,8 +63,10 @@ class MainWindow(QMainWindow):
 
         self.controls = RunControls(self)
         self.addToolBar(self.controls)
+        self.addToolBar(self.controls.readouts)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
+        self._let_status_shrink()
         self.views = Views(loss=LossPlot(), grad=GradPlot(), hists=Histograms(),
                            boundary=BoundaryPlot(), gallery=ActivationGallery(),
                            compare=CompareView(), network=NetworkView(),
@@ -76,6 +80,8 @@ class MainWindow(QMainWindow):
         self.files = FileController(self, self.session, self.settings)
         self._add_lab_tabs()
         self.lessons = lessons.install(self)
+        self.presentation = presentation.Presentation(self)
+        self.screen_fit = ScreenFit(self)
         self._build_menus()
         self._connect_controls()
         self._restore_layout()
@@ -123,13 +129,22 @@ class MainWindow(QMainWindow):
         page.setSizes([430, 370])
         for s in (top, bottom, page):
             s.setChildrenCollapsible(False)
-        self.tabs = QTabWidget()
+        self.tabs = PageTabs()  # each page scrolls rather than widen the window
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(page, "Training")
         self.tabs.addTab(v.network, "Network")
         self.tabs.addTab(v.gallery, "Activation gallery")
         self.tabs.addTab(v.compare, "Compare")
         self.setCentralWidget(self.tabs)
+
+    def _let_status_shrink(self) -> None:
+        """The status bar's texts must not set the window's minimum width (a long state
+        in presentation mode would make it wider than a 1024 px screen): they are
+        cut at the window's edge instead."""
+        from PySide6.QtWidgets import QLabel
+
+        for label in self.status.findChildren(QLabel):
+            label.setMinimumWidth(24)  # instead of its text's width
 
     def _add_lab_tabs(self) -> None:
         """The optimizer lab and the loss landscape (playground.lab, issue 5) as tabs."""
@@ -178,6 +193,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([docks["network"]], [360], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["network"], docks["optimizer"]], [500, 300],
                          Qt.Orientation.Vertical)
+        fit_docks(self, docks)
+
+    def _reset_layout(self) -> None:
+        self._default_dock_layout(self.docks)
+        self.screen_fit.reset()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -190,6 +210,7 @@ class MainWindow(QMainWindow):
         run.addSeparator()
         run.addAction(c.pin)
         run.addAction(c.clear_pins)
+        self._add_pace_menu(run)
         self.compare_action = QAction("&Compare variants\u2026", self)
         self.compare_action.triggered.connect(
             lambda: self.tabs.setCurrentWidget(self.views.compare))
@@ -199,11 +220,22 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addAction(self.lessons.dock.toggleViewAction())
         view.addSeparator()
-        view.addAction("Reset layout", lambda: self._default_dock_layout(self.docks))
+        view.addAction("Reset layout", self._reset_layout)
+        self._add_screen_menu(view)
         self.shortcuts_dialog: shortcuts.ShortcutsDialog | None = None
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("Keyboard shortcuts", self._show_shortcuts)
         help_menu.addAction("About", self._show_about)
+
+    def _add_pace_menu(self, run) -> None:
+        run.addSeparator()
+        run.addAction(self.controls.slower)
+        run.addAction(self.controls.faster)
+
+    def _add_screen_menu(self, view) -> None:
+        """Presentation mode (F5), full screen (F11), panels shown or hidden (F9)."""
+        view.addSeparator()
+        self.presentation.add_to(view)
 
     def _connect_controls(self) -> None:
         c = self.controls
@@ -212,8 +244,16 @@ class MainWindow(QMainWindow):
         c.step.triggered.connect(s.single_step)
         c.reset.triggered.connect(s.reset)
         c.new_seed.triggered.connect(s.reset_new_seed)
-        c.pin.triggered.connect(lambda: self.views.loss.pin(s.pin_label()))
+        c.pin.triggered.connect(self._pin)
+        c.clear_pins.triggered.connect(s.clear_pins)
         c.clear_pins.triggered.connect(self.views.loss.clear_pins)
+
+    def _pin(self) -> None:
+        """Pin the run: the session keeps its config (to name what differs later), the
+        loss plot its curve."""
+        label = self.session.pin()
+        if label is not None and not self.views.loss.pin(label):
+            self.session.pins.pop()  # the plot has nothing drawn yet
 
     def _show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts: a table of every action's shortcut (made afresh,
@@ -250,7 +290,19 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None and int(s.value("window/layout_version", 0)) == LAYOUT_VERSION:
             self.restoreState(state, LAYOUT_VERSION)
+            fit_docks(self)
+            self.screen_fit.target = None  # the restored width, once shown
         self.views.loss.set_log(str(s.value("plots/loss_log", "true")).lower() == "true")
+        self._restore_smoothing()
+
+    def _restore_smoothing(self) -> None:
+        try:
+            weight = float(self.settings.value("plots/smoothing", smoothing_slider.DEFAULT))
+        except (TypeError, ValueError):  # a hand-edited settings file
+            weight = smoothing_slider.DEFAULT
+        if 0.0 <= weight <= smoothing_slider.MAXIMUM:
+            self.views.loss.set_smoothing(weight)
+            self.views.grad.set_smoothing(self.views.loss.smoothing.weight)
 
     def _save_layout(self) -> None:
         s = self.settings
@@ -258,6 +310,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
         s.setValue("window/layout_version", LAYOUT_VERSION)
         s.setValue("plots/loss_log", self.views.loss.log_box.isChecked())
+        s.setValue("plots/smoothing", self.views.loss.smoothing.weight)
         s.sync()
 
     # -- events ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ def connect(window, session, views) -> PaintGate:
     _connect_edits(window, session, views)
     _connect_runs(window, session, views)
     _connect_compare(window, session, views)
+    _connect_pace(session, views)
     gate = PaintGate([views.loss.widget.viewport(), views.grad.viewport(),
                       views.hists.viewport(), views.boundary.viewport()],
                      session.worker.ack, window)
@@ -49,6 +50,13 @@ def _connect_runs(window, session, views) -> None:
     for plot in (v.loss, v.grad, v.hists, v.boundary, v.network):
         session.snapshot_ready.connect(plot.set_snapshot)
     session.view_ready.connect(v.boundary.set_view)
+    session.pins_changed.connect(v.loss.show_pins)
+    v.loss.smoothing.changed.connect(v.grad.set_smoothing)
+
+
+def _connect_pace(session, views) -> None:
+    views.controls.pace_changed.connect(session.set_pace)
+    views.controls.pace_changed.connect(views.hists.set_pace)
 
 
 def _connect_compare(window, session, views) -> None:

@@ -1,4 +1,6 @@
-"""Shared look of every plot: a light theme that reads well on a projector."""
+"""Shared look of every plot: a light theme that reads well on a projector, and its
+presentation scale (``set_scale``: fonts, tick labels, legends, lines and markers
+about 1.75x bigger for the back of a lecture hall)."""
 
 from __future__ import annotations
 
@@ -6,16 +8,23 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
-# Tableau-like palette: distinguishable, and still readable when printed.
+# Tableau's ten, then black and indigo: twelve layers in twelve colours that differ
+# by at least 27 in CIELAB (Delta E 1976; the closest pair is purple/pink), still
+# readable when printed. Beyond twelve, hues go round the wheel (``color``).
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-           "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+           "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#393b79"]
 CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 DIVERGED = "#d62728"
 EARLY_STOP = "#2ca02c"
 LEGEND = {"brush": (255, 255, 255, 210), "pen": (180, 180, 180), "labelTextSize": "8pt"}
+# Font sizes (points) at scale 1; every plot multiplies them by the current scale.
+TITLE_PT, LABEL_PT, TICK_PT, LEGEND_PT = 10.0, 9.0, 8.5, 8.0
+PRESENTATION_SCALE = 1.75
+MAX_LEGEND_ROWS = 3
+_scale = 1.0
 GHOSTS = ["#9a9a9a", "#b59ad6", "#8fc1a9", "#d9a58b", "#8fb3d9", "#d9c28b"]
 
 
@@ -93,7 +102,7 @@ def buckets(plot: pg.PlotItem) -> int:
 
 
 def color(i: int) -> str:
-    """Colour ``i`` of the palette; beyond 10 layers, hues go round the wheel."""
+    """Colour ``i`` of the palette; beyond 12 layers, hues go round the wheel."""
     if i < len(PALETTE):
         return PALETTE[i]
     return QColor.fromHsvF(((i * 0.618034) % 1.0), 0.7, 0.85).name()
@@ -110,7 +119,44 @@ def _plain(x: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-class LogAxis(pg.AxisItem):
+class FitAxis(pg.AxisItem):
+    """An axis whose tick labels never run into each other: pyqtgraph places ticks and
+    their labels by the axis length alone, so big labels (presentation mode) or a
+    narrow plot made "0.400.450.50". Here a label is kept only a label's room away
+    from every label kept before it: the major ticks' first, from the largest value
+    down, then the finer levels' (the ticks themselves all stay)."""
+
+    _kept: list[float] = []
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 - pyqtgraph override
+        self._kept = []  # tickStrings follows, level by level
+        return super().tickValues(minVal, maxVal, size)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph override
+        return self._thin(values, super().tickStrings(values, scale, spacing))
+
+    def _thin(self, values, strings: list[str]) -> list[str]:
+        lo, hi = self.range
+        horizontal = self.orientation in ("bottom", "top")
+        length = self.width() if horizontal else self.height()
+        shown = [i for i, text in enumerate(strings) if text]
+        if hi == lo or length <= 0 or not shown:
+            return strings
+        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+        if horizontal:
+            need = max(metrics.horizontalAdvance(strings[i]) for i in shown) + 6.0
+        else:
+            need = 1.2 * metrics.height()
+        out = [""] * len(strings)
+        for i in sorted(shown, key=lambda i: float(values[i]), reverse=True):
+            px = float(values[i]) * length / (hi - lo)
+            if all(abs(px - k) >= need for k in self._kept):
+                self._kept.append(px)
+                out[i] = strings[i]
+        return out
+
+
+class LogAxis(FitAxis):
     """On a log scale, label only 1-2-5 ticks in plain numbers (0.01, 0.02, 0.05, 1e-5)
     instead of every minor tick as 7·10⁻²: readable from the back of a lecture hall."""
 
@@ -127,13 +173,14 @@ def _one_two_five(x: float) -> bool:
     return round(mantissa) in (1, 2, 5) and abs(mantissa - round(mantissa)) < 1e-6
 
 
-def axes() -> dict[str, pg.AxisItem]:
-    """Axis items for a plot: log-aware left axis, no SI-prefix rescaling anywhere
-    (a "(x0.001)" beside a loss axis confuses more than it helps)."""
-    left, bottom = LogAxis(orientation="left"), pg.AxisItem(orientation="bottom")
-    for ax in (left, bottom):
+def axes(log: str = "left") -> dict[str, pg.AxisItem]:
+    """Axis items for a plot: a log-aware axis on side ``log``, no SI-prefix rescaling
+    anywhere (a "(x0.001)" beside a loss axis confuses more than it helps)."""
+    out = {side: (LogAxis if side == log else FitAxis)(orientation=side)
+           for side in ("left", "bottom")}
+    for ax in out.values():
         ax.enableAutoSIPrefix(False)
-    return {"left": left, "bottom": bottom}
+    return out
 
 
 def new_plot(title: str, *, left: str = "", bottom: str = "",
@@ -148,8 +195,8 @@ def style_plot_item(p: pg.PlotItem, title: str, *, left: str = "", bottom: str =
                     grid: bool = False) -> None:
     """Title, labels and (for static plots only) a grid: on a live plot the grid
     makes every frame repaint each axis with all its lines and labels, which
-    doubles the drawing time."""
-    p.setTitle(title, size="10pt")
+    doubles the drawing time. Fonts at the current scale."""
+    p.setTitle(title, size=pt(TITLE_PT))
     if left:
         p.setLabel("left", left)
     if bottom:
@@ -158,3 +205,140 @@ def style_plot_item(p: pg.PlotItem, title: str, *, left: str = "", bottom: str =
         p.showGrid(x=True, y=True, alpha=0.2)
     for name in ("left", "bottom"):
         p.getAxis(name).enableAutoSIPrefix(False)
+    scale_plot_item(p)
+
+
+# -- presentation scale --------------------------------------------------------------
+def scale() -> float:
+    """The current scale of fonts, lines and markers (1: normal)."""
+    return _scale
+
+
+def set_scale(factor: float) -> None:
+    """Scale for plots drawn from now on; existing ones follow with ``scale_plot_item``
+    (any plot) or their own ``set_scale`` (the live plots: lines and markers too)."""
+    global _scale
+    if not 0.5 <= factor <= 4.0:
+        raise ValueError(f"a scale between 0.5 and 4, got {factor!r}")
+    _scale = float(factor)
+
+
+def pt(base: float) -> str:
+    """A CSS font size: ``base`` points at the current scale."""
+    return f"{base * _scale:.3g}pt"
+
+
+def font(base: float = TICK_PT) -> QFont:
+    f = QFont()
+    f.setPointSizeF(base * _scale)
+    return f
+
+
+def width(base: float) -> float:
+    """A line width or marker size at the current scale."""
+    return base * _scale
+
+
+def scale_axis(ax: pg.AxisItem) -> None:
+    ax.setTickFont(font(TICK_PT))
+    # Bigger labels, fewer of them: no overlaps (``density``: an axis's own factor).
+    ax.setTickDensity(getattr(ax, "density", 1.0) / _scale)
+    ax.setStyle(tickTextOffset=round(3 * _scale), tickLength=round(-5 * _scale))
+    if ax.labelText:
+        ax.setLabel(ax.labelText, units=ax.labelUnits or None,
+                    **{**ax.labelStyle, "font-size": pt(LABEL_PT)})
+
+
+def scale_plot_item(p: pg.PlotItem) -> None:
+    """Fonts of ``p`` (title, axes, tick labels, legend) at the current scale."""
+    title = p.titleLabel
+    if title.isVisible() and title.text:
+        title.setText(title.text, size=pt(TITLE_PT))
+    for name in ("left", "bottom", "right", "top"):
+        if p.getAxis(name).isVisible():
+            scale_axis(p.getAxis(name))
+    if p.legend is not None:
+        scale_legend(p.legend)
+
+
+def scale_legend(legend: pg.LegendItem) -> None:
+    size = pt(LEGEND_PT)
+    legend.opts["labelTextSize"] = size
+    for _sample, label in legend.items:
+        label.setText(label.text, size=size)  # (setLabelTextSize does not re-render)
+    if isinstance(legend, OutsideLegend):
+        legend.fit()
+
+
+def scale_scene(view: pg.GraphicsView) -> None:
+    """``scale_plot_item`` for every plot and legend in a view (any view of the app)."""
+    for item in view.scene().items():
+        if isinstance(item, pg.PlotItem):
+            scale_plot_item(item)
+        elif isinstance(item, pg.LegendItem):
+            scale_legend(item)
+
+
+class OutsideLegend(pg.LegendItem):
+    """A legend that is a cell of a layout (under a plot's x-axis): it never covers the
+    data, is exported with the plot, and cannot be dragged onto the data."""
+
+    def __init__(self, columns: int = 4) -> None:
+        super().__init__(colCount=columns, frame=False, verSpacing=-4,
+                         labelTextSize=pt(LEGEND_PT))
+        self.max_columns = columns
+        self.room = 0.0  # the width it may take (0: unknown yet)
+
+    def updateSize(self) -> None:  # noqa: N802 - pyqtgraph override
+        # In a layout the layout places it: only say that its size hint changed.
+        self.updateGeometry()
+        self.update()
+
+    def addItem(self, item, name) -> None:  # noqa: N802
+        super().addItem(item, name)
+        self.fit()
+
+    def fit(self, room: float | None = None) -> None:
+        """As many columns (up to ``max_columns``) as fit in ``room`` pixels: a legend
+        wider than its plot would push the plot's neighbours out of the view."""
+        if room is not None:
+            self.room = room
+        if not self.items or self.room <= 0:
+            return
+        # The label's text, not its cell (the layout stretches the cells).
+        widths = [s.boundingRect().width() + l.item.boundingRect().width() + 12
+                  for s, l in self.items]
+        n = len(widths)
+
+        def span(c: int) -> float:  # entries fill the rows left to right
+            return sum(max(widths[j::c]) for j in range(c))
+
+        fits = [c for c in range(1, min(self.max_columns, n) + 1) if span(c) <= self.room]
+        # ... never more than MAX_LEGEND_ROWS rows, though: a tall legend eats the plot.
+        columns = max(fits[-1] if fits else 1, -(-n // MAX_LEGEND_ROWS))
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+
+    def setParentItem(self, p):  # noqa: N802 - no anchoring: the layout places it
+        return pg.GraphicsWidget.setParentItem(self, p)
+
+    def hoverEvent(self, ev) -> None:  # noqa: N802
+        pass
+
+    def mouseDragEvent(self, ev) -> None:  # noqa: N802
+        ev.ignore()
+
+
+def outside_legend(p: pg.PlotItem, columns: int = 4,
+                   layout: pg.GraphicsLayout | None = None) -> OutsideLegend:
+    """A legend for ``p`` in the row under its x-axis label, or (``layout``) in a row
+    of its own under everything in ``layout``; curves added to ``p`` with a ``name``
+    appear in it, as with ``addLegend``."""
+    legend = OutsideLegend(columns)
+    if layout is None:
+        p.layout.addItem(legend, 4, 1)
+    else:
+        layout.addItem(legend, row=layout.currentRow + 1, col=0,
+                       colspan=max(1, layout.layout.columnCount()))
+    p.legend = legend
+    return legend

@@ -26,6 +26,7 @@ from core.train.session import LoadedSession, SessionError
 from core.train.status import RunStatus
 from core.train.trainer import Snapshot, Trainer
 from playground.compare.runner import SweepRunner
+from playground.session import pins
 from playground.session.document import SessionDocument
 from playground.session.edits import MAX_SEED, SECTION_LABELS, Edit, FieldError
 from playground.session.handover import Pending, RunState
@@ -53,6 +54,7 @@ class SessionController(QObject):
     message = Signal(str, int)  # status-bar text, milliseconds
     edit_rejected = Signal(str, object)  # section, list[FieldError]
     edit_accepted = Signal(str)  # section
+    pins_changed = Signal(object)  # list[str | None]: each pin's label (None: hidden)
 
     def __init__(self, prompts: Prompts, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +69,9 @@ class SessionController(QObject):
         self.info: RunInfo | None = None
         self.frame: Frame | None = None
         self.playing = False
+        self.pace: float | None = None  # steps per second; None: as fast as possible
+        self.pins: list[pins.Pin] = []
+        self.document.config_changed.connect(self._relabel_pins)
         self._view = None
 
     # -- runs ------------------------------------------------------------------------
@@ -126,7 +131,7 @@ class SessionController(QObject):
         edit = self.document.propose("training", {"seed": secrets.randbelow(MAX_SEED + 1)})
         if not edit.ok:
             return
-        self.document.replace(edit.new)
+        self.document.replace(edit.new, by_user=False)  # a run control, not an edit
         self.reset()
 
     # -- run control -----------------------------------------------------------------
@@ -158,6 +163,12 @@ class SessionController(QObject):
     def single_step(self) -> None:
         self._set_playing(False)
         self.worker.step(1)
+
+    def set_pace(self, steps_per_sec: float | None) -> None:
+        """Train at most ``steps_per_sec`` steps per second (None: as fast as possible);
+        it stays for every later run until changed."""
+        self.pace = steps_per_sec
+        self.worker.set_pace(steps_per_sec)
 
     def _set_playing(self, playing: bool) -> None:
         self.playing = playing
@@ -214,7 +225,10 @@ class SessionController(QObject):
     def _apply_with_reset(self, edit: Edit) -> None:
         section, old, new = edit.section, edit.old, edit.new
         step = self.step
-        if step > 0 and not self.prompts.confirm_reset(SECTION_LABELS[section], step):
+        # Asked only when the fresh network would lose progress on a saved session
+        # file: the user's edits stay (issue 11: no needless prompts).
+        if self.document.progress_unsaved(step) and not self.prompts.confirm_reset(
+                SECTION_LABELS[section], step):
             self.document.revert(section)  # declined: the widgets show the running config
             return
         raw = self.document.raw_for(new)
@@ -240,16 +254,27 @@ class SessionController(QObject):
         self.install(trainer, new)
 
     # -- pins and compare ------------------------------------------------------------
-    def pin_label(self) -> str:
-        """What the current run is, for the legend of its pinned curve."""
-        c = self.config
-        lr = c.optimizer.resolved().get("lr")
-        acts = sorted(set(c.network.activations())) or ["linear"]
-        parts = [f"{c.optimizer.name} lr {lr:g}" if lr is not None else c.optimizer.name,
-                 "/".join(acts), c.network.initializer]
-        if c.network.batch_norm:
-            parts.append("BN")
-        return ", ".join(parts) + f" @{self.step}"
+    def pin(self) -> str | None:
+        """Pin the current run: its label (what differs from the current run: nothing
+        yet), or None if there is nothing to pin."""
+        snap = self.snapshot
+        if snap is None or snap.steps.size == 0:
+            return None
+        pin = pins.Pin(len(self.pins) + 1, self.config, snap.step)
+        self.pins.append(pin)
+        return pins.label(pin, self.config)
+
+    def clear_pins(self) -> None:
+        self.pins.clear()
+        self.pins_changed.emit([])
+
+    def pin_labels(self) -> list[str | None]:
+        """Each pin's label beside the current config (None: made on other data)."""
+        return [pins.label(p, self.config) for p in self.pins]
+
+    def _relabel_pins(self, *_args) -> None:
+        if self.pins:
+            self.pins_changed.emit(self.pin_labels())
 
     def start_compare(self, choices: list, seeds: int, steps: int, workers: int) -> None:
         """A comparison of the session: ``choices`` = [(catalog setting key, values)]."""

@@ -11,6 +11,13 @@ handed over.
 sections that may differ (all four when a session is opened), and the section
 whose panel made the edit ("" for anything else: a file, a new seed, a refused
 edit going back) -- that panel shows the new values already.
+
+Two flags say what leaving the session would cost. ``dirty`` (the title's "*"):
+the session differs from its file (a new config, another step). ``edited``:
+the user changed settings by hand since it was opened or saved. Only the
+user's own edits, or progress on a session file they saved, are worth a
+question (``would_lose_work``): a preset trained as it came is discarded
+without asking.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ class SessionDocument(QObject):
         self.path: Path | None = None
         self.raw: datasets.Dataset | None = None  # a CSV embedded in an .opg file
         self._dirty = False
+        self.edited = False  # settings changed by the user since opened or saved
         self.saved_step = 0  # the run's step in the file last saved or opened
         self.untrusted_csv: str | None = None
 
@@ -63,6 +71,18 @@ class SessionDocument(QObject):
     def mark_dirty(self) -> None:
         self.dirty = True
 
+    def would_lose_work(self, step: int) -> bool:
+        """Replacing the session now (another preset, a file, a reset) would lose the
+        user's own edits, or progress beyond the session file they saved (a run at
+        ``step``; a config-only .json file holds no progress)."""
+        return self.edited or self.progress_unsaved(step)
+
+    def progress_unsaved(self, step: int) -> bool:
+        """A fresh network would lose progress beyond the session file (see above);
+        the user's edits stay, so they do not count."""
+        on_file = self.path is not None and self.path.suffix.lower() != ".json"
+        return on_file and step > 0 and step != self.saved_step
+
     @property
     def title(self) -> str:
         return self.path.name if self.path else self._config.title
@@ -78,6 +98,7 @@ class SessionDocument(QObject):
         self.untrusted_csv = config.data.csv_path if data_outside else None
         self.saved_step = step
         self.dirty = False
+        self.edited = False
         self.config_changed.emit(config, ALL_SECTIONS, "")
         self.title_changed.emit(self.title)
 
@@ -98,8 +119,10 @@ class SessionDocument(QObject):
         """Judge a panel's ``value`` for ``section`` (see ``edits``); changes nothing."""
         return validate(self._config, section, value)
 
-    def replace(self, config: SessionConfig, origin: str = "") -> None:
-        """Make ``config`` the session's config (a change the user made: dirty)."""
+    def replace(self, config: SessionConfig, origin: str = "", *, by_user: bool = True) -> None:
+        """Make ``config`` the session's config (dirty). ``by_user``: an edit of the
+        user's own, worth asking about before it is thrown away (a new seed, or a
+        lesson's one-click change, is not)."""
         old = self._config
         if config == old:
             return
@@ -107,6 +130,7 @@ class SessionDocument(QObject):
             self.raw = None
         self._config = config
         self.dirty = True
+        self.edited = self.edited or by_user
         self.config_changed.emit(config, changed_sections(old, config), origin)
         if self.path is None and old.title != config.title:
             self.title_changed.emit(self.title)
@@ -127,5 +151,6 @@ class SessionDocument(QObject):
             self.path = path
         self.saved_step = state.step if state is not None else 0
         self.dirty = config is not self._config
+        self.edited = self.edited and self.dirty
         if self.title != old_title:
             self.title_changed.emit(self.title)

@@ -18,6 +18,9 @@ until the GUI's ``ack()`` that the frame is drawn, then trains at least
 TRAIN_PER_DRAW times as long as the drawing took before it publishes the next
 one, so a slow GUI sees fewer frames rather than a growing backlog or a slower
 training.
+
+The pace (``set_pace``, see ``pace``) caps the steps per second; at a slow pace
+every step is a frame of its own, its boundary grid computed for it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from core.train.trainer import Snapshot
 from playground.session.handover import RunState
+from playground.session.pace import Pace
 from playground.session.run_info import View, ViewSpec, compute_view
 
 CHUNK_SECONDS = 0.02  # target duration of one trainer.run call
@@ -107,6 +111,7 @@ class TrainingWorker(QObject):
         self._rate = 0.0
         self._speed = 0.0
         self._rate_mark: tuple[float, int] | None = None
+        self._pace = Pace()
         # GUI side: the callbacks of the requests not yet answered, by request id.
         self._replies: dict[int, tuple[Reply, Reply | None]] = {}
         self._next_request = 0
@@ -139,6 +144,10 @@ class TrainingWorker(QObject):
 
     def step(self, n: int = 1) -> None:
         self._send("step", n)
+
+    def set_pace(self, steps_per_sec: float | None) -> None:
+        """Train at most ``steps_per_sec`` steps per second (None: as fast as possible)."""
+        self._send("pace", Pace.check(steps_per_sec))
 
     def set_hyper(self, **hyper: float) -> None:
         """New hyper-parameters for the running optimizer (its state is kept)."""
@@ -214,13 +223,21 @@ class TrainingWorker(QObject):
         """The GUI is drawing the last frame (give it the interpreter)."""
         return self._pending and time.perf_counter() - self._pending_since < DRAW_WAIT_SECONDS
 
+    def _may_train(self) -> bool:
+        return self._busy() and not self._drawing() and not self._pace.due_in(
+            self._trainer.step)
+
+    def _wait_seconds(self) -> float | None:
+        """How long to wait for a command: until the next step is due, if playing."""
+        due = self._pace.due_in(self._trainer.step) if self._busy() else 0.0
+        return min(DRAW_WAIT_SECONDS, due or DRAW_WAIT_SECONDS) if self._busy() else None
+
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while (not self._stop and not self._commands
-                       and not (self._busy() and not self._drawing())
+                while (not self._stop and not self._commands and not self._may_train()
                        and not (self._unsent is not None and not self._pending)):
-                    self._cond.wait(DRAW_WAIT_SECONDS if self._busy() else None)
+                    self._cond.wait(self._wait_seconds())
                 if self._stop:
                     return
                 commands = list(self._commands)
@@ -240,7 +257,7 @@ class TrainingWorker(QObject):
                 except Exception as err:  # noqa: BLE001 - any failure must reach the user
                     self._fail(cmd[0], err)
                     force = True
-            if self._busy() and not self._drawing():
+            if self._may_train():
                 try:
                     force |= self._train_chunk()
                 except Exception as err:  # noqa: BLE001
@@ -273,10 +290,15 @@ class TrainingWorker(QObject):
             return False
         if self._trainer is None:
             return False
+        if kind == "pace":
+            self._pace.set(cmd[1])
+            self._rate_mark = None
+            return False
         if kind == "play":
             self._limit = cmd[1]
             self._playing = not self._trainer.finished
             self._rate_mark = None
+            self._pace.restart()
             return True
         if kind == "pause":
             self._playing = False
@@ -310,12 +332,15 @@ class TrainingWorker(QObject):
         self.handed_over.emit(request, value, "")
 
     def _train_chunk(self) -> bool:
+        slow = False
         t = self._trainer
         speed = self._speed  # steps per second of training time alone
         n = max(1, min(20_000, int(speed * CHUNK_SECONDS))) if speed else 16
         if speed and not self._pending:  # end the chunk when the next frame is due
             left = self._frame_time + self._frame_gap - time.perf_counter()
             n = min(n, max(1, int(speed * max(left, MIN_CHUNK_SECONDS))))
+        if self._pace.rate is not None:
+            n = min(n, self._pace.steps_due(t.step))
         if self._limit is not None:
             n = min(n, self._limit - t.step)
         if n > 0:
@@ -327,13 +352,14 @@ class TrainingWorker(QObject):
                 # shrink the chunks (fewer steps per frame, more frames, more waits).
                 self._speed = done / max(time.perf_counter() - t0, 1e-6)
             self._update_rate(t0, done)
+            slow = bool(done) and self._pace.slow  # every step a frame, boundary included
         if t.finished:
             self._playing = False
             return True
         if self._limit is not None and t.step >= self._limit:
             self._playing = False
             return True
-        return False
+        return slow
 
     def _update_rate(self, t0: float, done: int) -> None:
         """The steps/s readout: wall-clock steps per second over half a second."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from tests.playground.helpers import run_state, train_to
+from tests.playground.helpers import run_state, train_to, wait_saved
 
 
 def engine_config(window):
@@ -13,7 +13,8 @@ def engine_config(window):
 
 
 def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, window,
-                                                                      dialogs):
+                                                                      dialogs, tmp_path,
+                                                                      monkeypatch):
     net = window.panels["network"]
     # Activation for all layers.
     net.activation.setCurrentIndex(net.activation.findData("relu"))
@@ -38,6 +39,12 @@ def test_activation_initializer_optimizer_batch_norm_reach_the_engine(qtbot, win
                     timeout=5_000)
     assert set(opt.hyper) == {"lr", "momentum"}
 
+    # Saved to a file: progress on it is worth a question before a reset (issue 11).
+    path = tmp_path / "edited.opg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(path), "Session with its run (*.opg)"))
+    assert window.files.save_as()
+    wait_saved(qtbot, window, path)
     # A learning-rate change mid-run applies live: same run, new lr.
     train_to(qtbot, window, 30)
     run = window.session.run_id
