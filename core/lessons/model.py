@@ -68,22 +68,47 @@ def _latex(line: str) -> str:
     return line
 
 
-class CompareSetup(Strict):
-    """The Compare tab: a kind of comparison of the current session, its length and
-    (for "optimizers") which optimizers."""
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON values: true is not 1 (Python's bool is an int)."""
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
 
-    kind: Literal["optimizers", "init", "batch_norm"]
-    steps: int = Field(default=1000, ge=10, le=100_000)
-    optimizers: list[str] | None = Field(default=None, min_length=1, max_length=16)
+
+class CompareAxis(Strict):
+    """One setting of the Compare tab's list (``core.train.sweep.catalog``) and the
+    values to tick, each one of the values the tab offers for it."""
+
+    setting: str = Field(max_length=40)
+    values: list[Any] = Field(min_length=1, max_length=16)
 
     @model_validator(mode="after")
-    def _names(self) -> CompareSetup:
-        if self.optimizers is not None:
-            from core.optim import OPTIMIZERS
+    def _known(self) -> CompareAxis:
+        from core.train.sweep import catalog
 
-            for name in self.optimizers:
-                OPTIMIZERS.get(name)
+        s = catalog.by_key(self.setting)  # ValueError listing the settings
+        for v in self.values:
+            if not any(_same(v, c) for c in s.choices):
+                raise ValueError(f"{v!r} is not one of the values of '{self.setting}' "
+                                 "(" + ", ".join(map(repr, s.choices)) + ")")
         return self
+
+
+class CompareSetup(Strict):
+    """The Compare tab: one or two settings of the current session to vary, the seeds
+    per variant and the steps per run."""
+
+    vary: list[CompareAxis] = Field(min_length=1, max_length=2)
+    seeds: int = Field(default=3, ge=1, le=10)
+    steps: int = Field(default=1000, ge=10, le=100_000)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CompareSetup:
+        if len({a.setting for a in self.vary}) != len(self.vary):
+            raise ValueError("vary two different settings")
+        return self
+
+    def choices(self) -> list[tuple[str, list]]:
+        """What the Compare tab's editors take: [(setting key, values)]."""
+        return [(a.setting, list(a.values)) for a in self.vary]
 
 
 class Opens(Strict):

@@ -1,12 +1,10 @@
-"""The lecture's ready-made comparisons, as sweep axes (``core.train.sweep``).
+"""The optimizers "each at its lecture rate", as a sweep axis (``core.train.sweep``).
 
-``axis_for(config, kind)`` gives the axis of comparison ``kind`` (one of
-``KINDS``): every chosen optimizer, Xavier vs He, or batch norm off/on.
-The optimizers race each at a sensible step size: the session's own optimizer
-keeps the session's hyper-parameters, the others take those of their lecture
-preset (``resources/presets/06_optimizer_*``) when one exists, and their class
-defaults otherwise -- the axis sets the whole ``optimizer`` section.
-``variants(config, kind)`` expands the axis into (label, config) pairs.
+``optimizer_axis(config, names)`` compares the optimizers each at a sensible
+step size: the session's own optimizer keeps the session's hyper-parameters,
+the others take those of their lecture preset (``resources/presets/06_optimizer_*``)
+when one exists, and their class defaults otherwise -- the axis sets the whole
+``optimizer`` section.
 """
 
 from __future__ import annotations
@@ -15,12 +13,10 @@ import json
 
 from core.data import datasets
 from core.optim import OPTIMIZERS
-from core.train.config import SessionConfig, parse_config
-from core.train.sweep.spec import Axis, make_spec
+from core.train.config import SessionConfig
+from core.train.sweep.spec import Axis
 
 LECTURE_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
-KINDS = {"optimizers": "Optimizers", "init": "Xavier vs He", "batch_norm": "Batch norm off / on"}
-INITS = (("Xavier", "xavier_uniform"), ("He", "he_normal"))
 PRESETS_DIR = datasets.RESOURCES_DIR / "presets"
 
 
@@ -48,24 +44,3 @@ def optimizer_axis(config: SessionConfig, names: list[str] | None = None) -> Axi
         labels.append(f"{name} (lr {lr:g})")
     return Axis("optimizer", values, labels)
 
-
-def axis_for(config: SessionConfig, kind: str, optimizers: list[str] | None = None) -> Axis:
-    """The axis of comparison ``kind``; ValueError for an unknown kind or optimizer."""
-    if kind == "optimizers":
-        return optimizer_axis(config, optimizers)
-    if kind == "init":
-        return Axis("network.initializer", [init for _, init in INITS],
-                    [f"{label} ({init})" for label, init in INITS])
-    if kind == "batch_norm":
-        return Axis("network.batch_norm", [False, True], ["batch norm off", "batch norm on"])
-    raise ValueError(f"unknown comparison {kind!r}")
-
-
-def variants(config: SessionConfig, kind: str,
-             optimizers: list[str] | None = None) -> list[tuple[str, SessionConfig]]:
-    """(label, config) per variant of ``config`` for comparison ``kind``; everything
-    else stays as in the session. ValueError naming the setting when a variant is
-    impossible (e.g. batch norm with a batch of one)."""
-    spec = make_spec(config, [axis_for(config, kind, optimizers)],
-                     seeds=[config.training.seed])
-    return [(cell.label, parse_config(spec.cell_config(cell.values))) for cell in spec.cells]

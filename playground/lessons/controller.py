@@ -153,13 +153,12 @@ class LessonController(QObject):
                 lab.table.set_checked(name, name in setup.racers)
 
     def _compare(self, setup: CompareSetup, *, run: bool) -> None:
-        view = self.window.views.compare
-        view.kind.setCurrentIndex(view.kind.findData(setup.kind))
-        view.steps.setValue(setup.steps)
-        if setup.optimizers is not None:
-            view.set_checked_optimizers(setup.optimizers)
+        c = self.window.views.compare.controls
+        c.apply_comparison(setup.choices())
+        c.seeds.setValue(setup.seeds)
+        c.steps.setValue(setup.steps)
         if run:
-            view.run_button.click()
+            c.run_button.click()
 
     # -- try this -----------------------------------------------------------------------
     def try_this(self, item: TryThis) -> None:

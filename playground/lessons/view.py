@@ -254,4 +254,8 @@ def _default_tip(t: TryThis) -> str:
     if t.lab is not None:
         racers = ", ".join(t.lab.racers) if t.lab.racers else "its racers"
         return f"Races {racers} in the Optimizer lab ({t.lab.preset})"
-    return f"Runs the comparison '{t.compare.kind}' on the Compare tab"
+    from core.train.sweep import catalog
+
+    varied = " and ".join(catalog.by_key(a.setting).label for a in t.compare.vary)
+    return (f"Compares variants of the session over {varied} on the Compare tab "
+            f"({t.compare.seeds} seeds each)")

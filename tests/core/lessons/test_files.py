@@ -126,6 +126,15 @@ def test_a_bad_field_is_refused_naming_it(path, value, field):
     ("try_this/0/changes", {"network.hidden.width": 3}, "try_this.0.changes"),
     ("claims/0/variant", {"optimizer.name": "sgdd"}, "claims.0.variant"),
     ("claims/0/changes", {"data.name": "nowhere"}, "claims.0.changes"),
+    # A comparison names settings of the Compare tab's list and values it offers.
+    ("try_this/1/compare/vary/0/setting", "batchnorm", "try_this.1.compare.vary.0"),
+    ("try_this/1/compare/vary/0/values", [False, "maybe"], "try_this.1.compare.vary.0"),
+    ("try_this/1/compare/vary/0/values", [0, 1], "try_this.1.compare.vary.0"),  # not bools
+    ("try_this/1/compare/vary/0/values", [], "try_this.1.compare.vary.0.values"),
+    ("try_this/1/compare/vary", [{"setting": "batch_norm", "values": [True]}] * 2,
+     "try_this.1.compare"),
+    ("try_this/1/compare/vary", [], "try_this.1.compare.vary"),
+    ("try_this/1/compare/seeds", 0, "try_this.1.compare.seeds"),
 ])
 def test_a_reference_to_nothing_is_refused_naming_it(path, value, field):
     text = refused(edited(GOOD, path, value))

@@ -95,7 +95,9 @@ def test_a_probe_before_the_runs_step_trains_a_fresh_run():
 
 
 def test_a_diverged_run_has_infinite_loss_and_no_other_values():
-    config = apply(load_preset("02_exploding_gradients.json"), {})
+    # SGD with lr 10^3 on the spiral: the loss passes 1000 x L0 at step 2 and the run stops.
+    config = apply(load_preset("00_default_spiral.json"),
+                   {"optimizer.name": "sgd", "optimizer.hyper": {"lr": 1000.0}})
     runs = Runs()
     assert runs.measure(config, m("train_loss", [50, 60])) == np.inf
     with pytest.raises(MeasureError, match="the run stopped at step"):

@@ -1,4 +1,5 @@
-"""Variant building for comparisons: labels, configs, and impossible variants."""
+"""Variants of a session as the Compare tab builds them (``catalog.axis`` expanded by
+``make_spec``): labels, configs, and impossible variants."""
 
 from __future__ import annotations
 
@@ -6,6 +7,19 @@ import pytest
 
 from core.train import variants as v
 from core.train.config import config_to_dict, parse_config
+from core.train.sweep import catalog
+from core.train.sweep.spec import make_spec
+
+LECTURE = catalog.LECTURE_RATES
+
+
+def variants(config, key, values=None):
+    """(label, config) per variant of the Compare tab's setting ``key`` over ``values``."""
+    if values is None:
+        values = list(catalog.by_key(key).checked)
+    spec = make_spec(config, [catalog.axis(config, key, values)],
+                     seeds=[config.training.seed])
+    return [(cell.label, parse_config(spec.cell_config(cell.values))) for cell in spec.cells]
 
 
 def session(**sections):
@@ -27,7 +41,7 @@ def _without(config, section: str) -> dict:
 
 def test_the_optimizer_variants_are_the_lecture_seven_at_their_preset_rates():
     cfg = session()
-    out = v.variants(cfg, "optimizers")
+    out = variants(cfg, LECTURE)
     assert [label for label, _ in out] == [
         "sgd (lr 0.3)",  # the session's own optimizer keeps the session's settings
         "momentum (lr 0.05)", "nesterov (lr 0.05)", "adagrad (lr 0.05)",
@@ -42,15 +56,15 @@ def test_the_optimizer_variants_are_the_lecture_seven_at_their_preset_rates():
 
 
 def test_an_optimizer_without_a_preset_races_with_its_defaults():
-    out = v.variants(session(), "optimizers", ["nadam", "sgd"])
+    out = variants(session(), LECTURE, ["nadam", "sgd"])
     assert [label for label, _ in out] == ["nadam (lr 0.002)", "sgd (lr 0.3)"]
     assert out[0][1].optimizer.name == "nadam" and out[0][1].optimizer.hyper == {}
 
 
 def test_init_variants_are_xavier_and_he_with_everything_else_kept():
     cfg = session()
-    out = v.variants(cfg, "init")
-    assert [label for label, _ in out] == ["Xavier (xavier_uniform)", "He (he_normal)"]
+    out = variants(cfg, "initializer")
+    assert [label for label, _ in out] == ["xavier_uniform", "he_normal"]
     assert [c.network.initializer for _, c in out] == ["xavier_uniform", "he_normal"]
     for _, c in out:
         assert _without(c, "network") == _without(cfg, "network")
@@ -59,9 +73,9 @@ def test_init_variants_are_xavier_and_he_with_everything_else_kept():
 
 def test_batch_norm_variants_are_off_then_on():
     cfg = session()
-    out = v.variants(cfg, "batch_norm")
+    out = variants(cfg, "batch_norm")
     assert [(label, c.network.batch_norm) for label, c in out] == [
-        ("batch norm off", False), ("batch norm on", True)]
+        ("BN off", False), ("BN on", True)]
     for _, c in out:
         assert _without(c, "network") == _without(cfg, "network")
 
@@ -69,23 +83,20 @@ def test_batch_norm_variants_are_off_then_on():
 def test_an_impossible_variant_raises_naming_the_setting():
     cfg = session(training={"batch_size": 1})  # fine without batch norm ...
     with pytest.raises(ValueError, match="batch normalization needs a batch size"):
-        v.variants(cfg, "batch_norm")  # ... but not with it
+        variants(cfg, "batch_norm")  # ... but not with it
 
 
 def test_an_optimizer_variant_with_a_bad_setting_names_the_field(monkeypatch):
     monkeypatch.setattr(v, "preset_hyper", lambda name: {"lr": -1.0})
     with pytest.raises(ValueError, match=r"optimizer: learning rate .*\(lr\), got -1"):
-        v.variants(session(), "optimizers", ["momentum"])
+        variants(session(), LECTURE, ["momentum"])
 
 
-def test_unknown_optimizers_and_kinds_are_refused():
+def test_unknown_optimizers_and_settings_are_refused():
     with pytest.raises(ValueError, match="unknown optimizer 'lion'"):
-        v.variants(session(), "optimizers", ["lion"])
-    with pytest.raises(ValueError, match="unknown comparison 'seeds'"):
-        v.variants(session(), "seeds")
-    assert set(v.KINDS) == {"optimizers", "init", "batch_norm"}
-    for kind in v.KINDS:
-        assert v.variants(session(), kind)
+        variants(session(), LECTURE, ["lion"])
+    with pytest.raises(ValueError, match="no setting 'seeds'"):
+        variants(session(), "seeds")
 
 
 def test_preset_hyper_reads_the_lecture_presets(tmp_path, monkeypatch):

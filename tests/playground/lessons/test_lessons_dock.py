@@ -116,7 +116,7 @@ def test_keys_keep_their_meaning_in_a_number_box(window, lessons, qtbot, key, st
 
 def test_arrows_keep_their_meaning_in_a_list(window, lessons, qtbot):
     window.tabs.setCurrentWidget(window.views.compare)
-    lst = window.views.compare.optimizer_list
+    lst = window.views.compare.controls.first.values
     lst.setCurrentRow(0)
     lst.setFocus()
     qtbot.waitUntil(lst.hasFocus, timeout=3000)
@@ -168,11 +168,14 @@ def test_a_try_this_comparison_runs_on_the_compare_tab(window, lessons, qtbot):
     lessons.open(LESSONS["xavier_vs_he"])
     click(qtbot, lessons, "Compare Xavier vs He")
     view = window.views.compare
+    c = view.controls
     assert window.tabs.currentWidget() is view
-    assert view.kind.currentData() == "init" and view.steps.value() == 600
-    qtbot.waitUntil(lambda: view.run_button.isEnabled() and len(view.curves) == 2,
-                    timeout=60_000)
-    assert len(view.curves) == 2
+    assert c.choices() == [("initializer", ["xavier_uniform", "he_normal"])]
+    assert c.steps.value() == 600 and c.seeds.value() == 3
+    qtbot.waitUntil(lambda: c.run_button.isEnabled() and view.results is not None
+                    and view.results.complete, timeout=120_000)
+    assert [cell.label for cell in view.results.spec.cells] == ["xavier_uniform", "he_normal"]
+    assert len(view.results.results) == 6 and set(view.cell_items) == {0, 1}
 
 
 def test_a_try_this_preset_and_the_reopen_button(window, lessons, qtbot):
@@ -220,10 +223,16 @@ def test_a_lesson_whose_preset_the_user_declines_to_open_keeps_the_session(windo
                                                                             dialogs):
     from PySide6.QtWidgets import QMessageBox
 
-    window.session.document.mark_dirty()  # unsaved changes: the app asks first
+    from core.train.config import config_to_dict
+
+    training = config_to_dict(window.session.config)["training"]
+    training["steps"] += 1
+    window.session.on_panel_edit("training", training)  # the user's own edit: the app asks
+    mine = window.session.config
+    assert mine != preset("00_default_spiral.json")
     dialogs.answer = QMessageBox.StandardButton.Cancel
     lessons.open(25)
     assert dialogs.questions  # it asked
-    assert window.session.config == preset("00_default_spiral.json")
+    assert window.session.config == mine
     assert "was not opened" in window.statusBar().currentMessage()
     assert lessons.index == 25  # the lesson itself shows
