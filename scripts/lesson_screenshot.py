@@ -1,13 +1,14 @@
 """Screenshot of the app on a lesson, for the README and for looking at the dock.
 
     python scripts/lesson_screenshot.py --lesson 26 [--size 1400x900] [--steps 600]
-        [--out docs/lesson.png] [--menu presets.png]
+        [--presentation] [--out docs/lesson.png] [--menu presets.png]
 
 Opens the main window (offscreen unless QT_QPA_PLATFORM says otherwise; under
 Xvfb set DISPLAY and QT_QPA_PLATFORM=xcb) at ``--size``, shows the Lessons dock,
 opens lesson ``--lesson`` (1-based, as the dock counts), trains its preset
 ``--steps`` steps (or plays its race in the Optimizer lab), and saves
-``window.grab()``. ``--menu`` also saves the Presets menu, opened. Uses
+``window.grab()``. ``--presentation`` turns presentation mode on first (F5:
+bigger text, the side panels hidden, the Lessons dock kept). ``--menu`` also saves the Presets menu, opened. Uses
 throw-away settings, so a saved layout of the real app does not leak in.
 """
 
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(ROOT / "docs" / "lesson.png"))
     p.add_argument("--steps", type=int, default=600)
     p.add_argument("--size", default="1400x900")
+    p.add_argument("--presentation", action="store_true", help="in presentation mode (F5)")
     p.add_argument("--menu", default=None, help="also save the opened Presets menu here")
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if not _wait(app, kernels.is_ready, 120):
         print("error: kernels did not load", file=sys.stderr)
         return 1
+    if args.presentation:
+        window.presentation.set_presentation(True)
     lessons = window.lessons
     lessons.show_dock()
     _wait(app, lambda: False, 0.3)
@@ -78,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     if not window.grab().save(str(out)):
         print(f"error: could not write {out}", file=sys.stderr)
         return 1
-    print(f"wrote {out}: lesson {args.lesson} ({lesson.title}) at {w}x{h}")
+    mode = ", presentation mode" if args.presentation else ""
+    print(f"wrote {out}: lesson {args.lesson} ({lesson.title}) at {w}x{h}{mode}")
     if args.menu:
         menu = window.files.presets_menu
         menu.popup(window.mapToGlobal(QPoint(40, 30)))

@@ -72,7 +72,12 @@ def window(qtbot, dialogs):
     # The worker publishes the fresh run at once; wait for it so tests start drawn.
     qtbot.waitUntil(lambda: w.session.snapshot is not None, timeout=10_000)
     yield w
+    # Whatever the test answered, the window closes: a window left open stays on
+    # screen over the next tests' windows and takes their mouse events.
+    dialogs.answer = None
     w.session.document.dirty = False
+    w.session.document.edited = False
     w.close()
     w.session.shutdown(2.0)
     assert not w.worker.is_alive()
+    assert not w.isVisible(), "the test's window did not close"
