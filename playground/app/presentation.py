@@ -17,7 +17,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar, QWidget
 
 from playground.app.screen_fit import fit_docks
 from playground.plots import style
@@ -76,7 +76,7 @@ class Presentation(QObject):
         for widget in w.findChildren(QWidget):
             if widget.styleSheet():  # a style sheet fixed its font when it was polished
                 widget.setStyleSheet(widget.styleSheet())
-        for dock in w.docks.values():
+        for dock in w.findChildren(QDockWidget):  # the panels' and the lessons'
             # A dock draws its title in the title font it was made with as long as its
             # own font is the application's: a font a hair bigger makes it use its own.
             title = QFont(font)

@@ -138,7 +138,7 @@ class LandscapeWidget(QWidget):
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "\u03b1")
         self.plot.setLabel("left", "\u03b2")
-        self.plot.setTitle("Loss landscape", size="10pt")
+        style.set_title(self.plot, "Loss landscape")
         self.plot_widget.setToolTip("Training loss on the plane through the current weights "
                                     "(the origin, \u2605); the line is the training path "
                                     "projected onto the plane")
@@ -325,7 +325,8 @@ class LandscapeWidget(QWidget):
         pca = mode == "pca"
         self.plot.setLabel("bottom", "\u03b1 along PC 1" if pca else "\u03b1 (direction 1)")
         self.plot.setLabel("left", "\u03b2 along PC 2" if pca else "\u03b2 (direction 2)")
-        self.plot.setTitle(f"Training loss \u2014 {MODES.get(mode, (mode,))[0]}", size="10pt")
+        style.set_title(self.plot, f"Training loss \u2014 {MODES.get(mode, (mode,))[0]}",
+                        "Training loss")
         xs = np.concatenate([alphas[[0, -1]], path[:, 0]]) if path.size else alphas[[0, -1]]
         ys = np.concatenate([betas[[0, -1]], path[:, 1]]) if path.size else betas[[0, -1]]
         self.plot.getViewBox().setRange(xRange=(float(np.min(xs)), float(np.max(xs))),

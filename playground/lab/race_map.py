@@ -23,6 +23,7 @@ from core.lab.player import RacerFrame
 from core.lab.race import divergence_box
 from core.lab.surfaces import Surface
 from playground.lab.contours import ContourLayer
+from playground.plots import style
 
 __all__ = ["RaceMap"]
 
@@ -125,7 +126,7 @@ class RaceMap(pg.PlotWidget):
         self._levels = s.log_levels(N_LEVELS)
         self._base = float(self._levels[0]) - s.level_floor
         p = self.getPlotItem()
-        p.setTitle(f"<b>{s.label}</b>&nbsp;&nbsp;{s.formula}", size="10pt")
+        style.set_title(p, f"<b>{s.label}</b>&nbsp;&nbsp;{s.formula}", f"<b>{s.label}</b>")
         self.minima_item.setData(pos=list(s.minima)) if s.minima else self.minima_item.clear()
         self.saddle_item.setData(pos=list(s.saddles)) if s.saddles else self.saddle_item.clear()
         (x0, x1), (y0, y1) = s.window

@@ -24,6 +24,8 @@ from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from playground.plots import style
+
 FONT_PX = 17  # the size of an equation's text at scale 1
 # latex2mathml keeps an unknown command as an identifier "\foo": we refuse it.
 _UNKNOWN = re.compile(r">\\[A-Za-z]+<")
@@ -73,7 +75,8 @@ class Equation(QWidget):
         self.setSizePolicy(policy)
 
     def _scale(self, width: int) -> float:
-        return max(0.05, min(1.0, width / max(self.group_width, 1)))
+        # At most the plots' scale: bigger in presentation mode, as the text around it.
+        return max(0.05, min(style.scale(), width / max(self.group_width, 1)))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
         return True
@@ -82,7 +85,8 @@ class Equation(QWidget):
         return int(round(self._natural.height() * self._scale(width))) + 2
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(self._natural.width(), self._natural.height() + 2)
+        s = style.scale()
+        return QSize(round(self._natural.width() * s), round(self._natural.height() * s) + 2)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(40, 8)
@@ -132,8 +136,13 @@ class FormulaView(QWidget):
             self.equations.append(eq)
             self.lay.addWidget(eq)
             eq.show()  # now, not at the next turn of the loop: the box's height counts it
-        widest = max((eq.sizeHint().width() for eq in self.equations), default=1)
+        self.rescale()
+
+    def rescale(self) -> None:
+        """Lay the equations out again at the current scale and width."""
+        widest = max((eq._natural.width() for eq in self.equations), default=1)
         for eq in self.equations:
             eq.group_width = widest
             eq.updateGeometry()  # the layouts' cached heights were for the old scale
+            eq.update()
 

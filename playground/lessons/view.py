@@ -21,6 +21,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -55,9 +56,17 @@ def _label(text: str = "", *, style: str = "", rich: bool = False) -> QLabel:
 
 
 def _font(label: QLabel, scale: float = 1.0, bold: bool = False) -> None:
-    f = QFont(label.font())
-    f.setPointSizeF(f.pointSizeF() * scale)
-    f.setBold(bold)
+    """``label`` in the application's font, ``scale`` times its size; kept so when the
+    application's font changes (presentation mode: ``LessonView.changeEvent``)."""
+    label.setProperty("font_scale", scale)
+    label.setProperty("font_bold", bold)
+    _refont(label)
+
+
+def _refont(label: QLabel) -> None:
+    f = QFont(QApplication.font())
+    f.setPointSizeF(f.pointSizeF() * float(label.property("font_scale")))
+    f.setBold(bool(label.property("font_bold")))
     label.setFont(f)
 
 
@@ -103,9 +112,18 @@ class LessonView(QWidget):
     reopen = Signal()  # show the lesson's setup again
     try_requested = Signal(object)  # TryThis
 
+    def _app_font_changed(self, _font: QFont) -> None:
+        """Presentation mode: the headings follow the application's font, the formula
+        the plots' scale."""
+        for label in self.findChildren(QLabel):
+            if label.property("font_scale") is not None:
+                _refont(label)
+        self.formula.rescale()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys work with the dock focused
+        QApplication.instance().fontChanged.connect(self._app_font_changed)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.setSpacing(4)

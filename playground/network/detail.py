@@ -86,7 +86,7 @@ class UnitDetail(QWidget):
         self.image.clear()
         self.bars.setOpts(x0=[], x1=[], height=[])
         self.stats.setText(HINT)
-        self.plot.getPlotItem().setTitle("Click a unit", size="10pt")
+        style.set_title(self.plot.getPlotItem(), "Click a unit")
         two_d = info.focus_spec is not None
         self.plot.setAspectLocked(two_d)
         names = info.feature_names
@@ -112,7 +112,7 @@ class UnitDetail(QWidget):
             return
         col = pic.columns[f.column]
         what = "input" if col.kind == "input" else col.name
-        self.plot.getPlotItem().setTitle(f"{what} \u00b7 unit {f.unit + 1}", size="10pt")
+        style.set_title(self.plot.getPlotItem(), f"{what} \u00b7 unit {f.unit + 1}")
         self.focus_shown = (f.column, f.unit)
         if f.map is not None:
             s = self.info.focus_spec

@@ -108,7 +108,7 @@ class LayerPlots(pg.GraphicsLayoutWidget):
                 self.curv.addItem(it)
             self.curv_curves.append((mean, lo, hi))
         self.legend.setText(key_html(layers), size=style.LEGEND["labelTextSize"])
-        self.counts.setTitle(_counts_title(kinds), size="10pt")
+        style.set_title(self.counts, _counts_title(kinds))
         self.now.getAxis("bottom").setTicks(_ticks(layers))
         self.prelu.getAxis("bottom").setTicks(_ticks(hidden))
         self.bars.setOpts(x=[], height=[])

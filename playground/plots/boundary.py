@@ -118,8 +118,9 @@ class BoundaryPlot(pg.PlotWidget):
         n = info.train_X.shape[1]
         if info.task != "regression":
             self._set_accuracy_mode(True)
-            self.plot.setTitle(f"Accuracy  \u2014 {n} inputs: no 2-D boundary to draw",
-                               size="10pt")
+            style.set_title(self.plot,
+                            f"Accuracy  \u2014 {n} inputs: no 2-D boundary to draw",
+                            "Accuracy")
             self.plot.setLabel("bottom", "step")
             self.plot.setLabel("left", "accuracy")
             self.plot.enableAutoRange(x=True)
@@ -127,7 +128,8 @@ class BoundaryPlot(pg.PlotWidget):
             self.plot.enableAutoRange(y=False)
             return
         self.legend.setVisible(False)
-        self.plot.setTitle(f"No 2-D view: the data has {n} inputs", size="10pt")
+        style.set_title(self.plot, f"No 2-D view: the data has {n} inputs",
+                        "No 2-D view")
         self.note.setText("The prediction is drawn for data with 1 or 2 inputs.")
         self.note.setPos(0.5, 0.5)
         self.plot.setRange(xRange=(0, 1), yRange=(0, 1))
@@ -135,7 +137,7 @@ class BoundaryPlot(pg.PlotWidget):
     def _set_curve(self, info: RunInfo) -> None:
         """1-D regression: targets over the input, and (later) the fitted curve."""
         n_tr, n_va = _shown(info.train_X), _shown(info.val_X)
-        self.plot.setTitle("Fitted curve" + LEGEND_TEXT, size="10pt")
+        style.set_title(self.plot, "Fitted curve" + LEGEND_TEXT, "Fitted curve")
         self.train_points.setData(info.train_X[:n_tr, 0], info.train_y[:n_tr, 0],
                                   brush=pg.mkBrush(style.PALETTE[0]))
         self.val_points.setData(info.val_X[:n_va, 0], info.val_y[:n_va, 0],
@@ -147,8 +149,8 @@ class BoundaryPlot(pg.PlotWidget):
         """2-D inputs: the points coloured by class (or target) over the heatmap."""
         n_tr, n_va = _shown(info.train_X), _shown(info.val_X)
         classify = info.task != "regression"
-        self.plot.setTitle(("Decision boundary" if classify else "Fitted surface")
-                           + LEGEND_TEXT, size="10pt")
+        name = "Decision boundary" if classify else "Fitted surface"
+        style.set_title(self.plot, name + LEGEND_TEXT, name, name.split()[-1].capitalize())
         self.train_points.setData(info.train_X[:n_tr, 0], info.train_X[:n_tr, 1],
                                   brush=self._brushes(info, info.train_y[:n_tr]))
         self.val_points.setData(info.val_X[:n_va, 0], info.val_X[:n_va, 1],

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QFontMetricsF
 
 from core.train.live_smoothing import LiveEma
@@ -54,8 +54,8 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         style.apply()
         super().__init__(parent)
         self.lines = self.addPlot(row=0, col=0, axisItems=style.axes())
-        style.style_plot_item(self.lines, "Gradient norm per layer", left="\u2016\u2207W\u2016",
-                              bottom="step")
+        style.style_plot_item(self.lines, ("Gradient norm per layer", "Gradient norms"),
+                              left="\u2016\u2207W\u2016", bottom="step")
         self.lines.setLogMode(y=True)
         self.lines.setDownsampling(auto=True, mode="peak")
         self.lines.setClipToView(True)
@@ -136,10 +136,14 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
         if not self.isVisible():
             return  # (also: closed, its scene cleared)
         self.legend.fit(self.width() - style.width(20))
-        room = self.legend.layout.preferredHeight() <= LEGEND_SHARE * self.height()
+        room = (not self.legend.crowded
+                and self.legend.layout.preferredHeight() <= LEGEND_SHARE * self.height())
         if room != self.legend.isVisible():
             self.legend.setVisible(room)
             self.legend.setMaximumHeight(16_777_215 if room else 0)
+        # The layout may have grown past the view while the legend was wider (bigger
+        # text, before this fit): back to the view's size, or its right side is cut off.
+        self.ci.setGeometry(QRectF(0, 0, self.width(), self.height()))
 
     def set_smoothing(self, weight: float) -> None:
         """Slot for the smoothing slider: redraw the norms smoothed with ``weight``."""
@@ -170,8 +174,8 @@ class GradPlot(style.LivePlot, pg.GraphicsLayoutWidget):
             self.lines.removeItem(c)  # also from the legend
         self.curves = [self.lines.plot() for _ in names]
         self.smooth_curves = [self.lines.plot(name=short_name(n)) for n in names]
-        self.legend.setColumnCount(min(max(len(names), 1), LEGEND_COLUMNS))
         self.layer_names = names
+        self._fit_timer.start()  # the legend's columns and room for the new layers
         self._restyle()
         self.bars_plot.setYRange(-0.5, len(names) - 0.5, padding=0.02)
         self._label_rows()

@@ -102,10 +102,11 @@ class Histograms(style.LivePlot, pg.GraphicsLayoutWidget):
         super().__init__(parent)
         acts = self.addPlot(row=0, col=0, axisItems=style.axes())
         # Short titles: a title is as wide as its plot must be, and two plots share a row.
-        style.style_plot_item(acts, "Activations", bottom="h(z)")
+        style.style_plot_item(acts, ("Activations", "h(z)"), bottom="h(z)")
         self.grad_axis = symlog.SymLogAxis("bottom")
         grads = self.addPlot(row=0, col=1, axisItems={**style.axes(), "bottom": self.grad_axis})
-        style.style_plot_item(grads, "Weight gradients", bottom="\u2202L/\u2202w (symlog)")
+        style.style_plot_item(grads, ("Weight gradients", "Gradients", "\u2202L/\u2202w"),
+                              bottom="\u2202L/\u2202w (symlog)")
         for p in (acts, grads):
             p.setMouseEnabled(y=False)
             p.getAxis("bottom").density = HIST_TICK_DENSITY

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 # Tableau's ten, then black and indigo: twelve layers in twelve colours that differ
@@ -191,12 +192,13 @@ def new_plot(title: str, *, left: str = "", bottom: str = "",
     return w
 
 
-def style_plot_item(p: pg.PlotItem, title: str, *, left: str = "", bottom: str = "",
-                    grid: bool = False) -> None:
-    """Title, labels and (for static plots only) a grid: on a live plot the grid
-    makes every frame repaint each axis with all its lines and labels, which
-    doubles the drawing time. Fonts at the current scale."""
-    p.setTitle(title, size=pt(TITLE_PT))
+def style_plot_item(p: pg.PlotItem, title: str | tuple[str, ...], *, left: str = "",
+                    bottom: str = "", grid: bool = False) -> None:
+    """Title (or titles, longest first: ``set_title``), labels and (for static plots
+    only) a grid: on a live plot the grid makes every frame repaint each axis with
+    all its lines and labels, which doubles the drawing time. Fonts at the current
+    scale."""
+    set_title(p, *((title,) if isinstance(title, str) else title))
     if left:
         p.setLabel("left", left)
     if bottom:
@@ -249,10 +251,50 @@ def scale_axis(ax: pg.AxisItem) -> None:
                     **{**ax.labelStyle, "font-size": pt(LABEL_PT)})
 
 
+def set_title(p: pg.PlotItem, *texts: str) -> None:
+    """Title ``p`` with the longest of ``texts`` (longest first) that fits its width,
+    else the last, at the current scale. A pyqtgraph title is as wide as its text
+    at least, so a long one (bigger in presentation mode) widened the plot past its
+    widget, which cut off its right side; here the title never widens the plot."""
+    label = p.titleLabel
+    if not hasattr(label, "fit_texts"):
+        label.updateMin = _title_min.__get__(label)
+        label.geometryChanged.connect(lambda: _fit_title(p))  # its cell: over the data
+    label.fit_texts = tuple(texts)
+    p.setTitle(texts[0], size=pt(TITLE_PT))
+    _fit_title(p)
+
+
+def _title_min(label: pg.LabelItem) -> None:
+    """``LabelItem.updateMin`` without the minimum width (see ``set_title``)."""
+    bounds = label.itemRect()
+    label.setMinimumWidth(0)
+    label.setMinimumHeight(bounds.height())
+    label._sizeHint = {Qt.SizeHint.MinimumSize: (0, bounds.height()),
+                       Qt.SizeHint.PreferredSize: (bounds.width(), bounds.height()),
+                       Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
+    label.updateGeometry()
+
+
+def _fit_title(p: pg.PlotItem) -> None:
+    label = p.titleLabel
+    texts = getattr(label, "fit_texts", ())
+    if not texts or not label.isVisible():
+        return
+    room = label.width() - 4
+    for text in texts:
+        if label.text != text or not label.opts.get("size") == pt(TITLE_PT):
+            label.setText(text, size=pt(TITLE_PT))
+        if room <= 0 or label.itemRect().width() <= room:
+            break
+
+
 def scale_plot_item(p: pg.PlotItem) -> None:
     """Fonts of ``p`` (title, axes, tick labels, legend) at the current scale."""
     title = p.titleLabel
-    if title.isVisible() and title.text:
+    if getattr(title, "fit_texts", ()):
+        _fit_title(p)
+    elif title.isVisible() and title.text:
         title.setText(title.text, size=pt(TITLE_PT))
     for name in ("left", "bottom", "right", "top"):
         if p.getAxis(name).isVisible():
@@ -288,6 +330,7 @@ class OutsideLegend(pg.LegendItem):
                          labelTextSize=pt(LEGEND_PT))
         self.max_columns = columns
         self.room = 0.0  # the width it may take (0: unknown yet)
+        self.crowded = False  # more rows than MAX_LEGEND_ROWS in that width
 
     def updateSize(self) -> None:  # noqa: N802 - pyqtgraph override
         # In a layout the layout places it: only say that its size hint changed.
@@ -314,8 +357,11 @@ class OutsideLegend(pg.LegendItem):
             return sum(max(widths[j::c]) for j in range(c))
 
         fits = [c for c in range(1, min(self.max_columns, n) + 1) if span(c) <= self.room]
-        # ... never more than MAX_LEGEND_ROWS rows, though: a tall legend eats the plot.
-        columns = max(fits[-1] if fits else 1, -(-n // MAX_LEGEND_ROWS))
+        columns = fits[-1] if fits else 1
+        # More than MAX_LEGEND_ROWS rows eat the plot: the owner may leave it out. (More
+        # columns than fit would widen the whole layout past its view, cutting off
+        # the plots at its right.)
+        self.crowded = -(-n // columns) > MAX_LEGEND_ROWS
         if columns != self.columnCount:
             self.setColumnCount(columns)
 

@@ -107,3 +107,52 @@ def test_usable_at_1024x768_no_dock_title_cut_and_the_docks_recover(qtbot, prese
     assert window.tabs.area(0).width() >= 1600 - target - 40
     if not present:
         assert abs(before - DOCK_WIDTH) <= 2
+
+
+def test_at_1024x768_with_the_lessons_dock_every_plot_fits_its_view(qtbot, presenting):
+    """A pyqtgraph layout can grow past its view (a title as wide as its text, a
+    legend with more columns than fit): its right side is then cut off. Each plot's
+    layout, and each title's text, stays within its view, in normal and presentation
+    mode, on the 11-layer vanishing-gradients lesson beside the Lessons dock."""
+    import pyqtgraph as pg
+
+    window = presenting
+    window.resize(1024, 768)
+    window.lessons.show_dock()
+    for present in (False, True):
+        window.presentation.set_presentation(present)
+        window.lessons.open(25)  # batch norm: 6 hidden layers, then (the plots rebuilt)
+        window.lessons.open(0)  # vanishing gradients: 10 hidden layers + the output
+        train_to(qtbot, window, window.session.step + 20)
+        qtbot.wait(200)  # the legends' fit runs after the resize
+        for view in window.tabs.widget(0).findChildren(pg.GraphicsView):
+            if not view.isVisible():
+                continue
+            for item in view.scene().items():
+                if isinstance(item, pg.PlotItem | pg.GraphicsLayout) and item.isVisible():
+                    right = item.mapRectToScene(item.boundingRect()).right()
+                    assert right <= view.width() + 1, (type(view).__name__, present, right)
+                if isinstance(item, pg.PlotItem) and item.titleLabel.isVisible():
+                    label = item.titleLabel
+                    shortest = label.fit_texts[-1] if getattr(label, "fit_texts", ()) else None
+                    if label.text != shortest:  # a longer title only where it fits
+                        assert label.itemRect().width() <= label.width(), label.text
+    grad = window.views.grad
+    assert grad.bars_plot.isVisible() and grad.bars_plot.width() > 40  # the bars show
+
+
+def test_the_lessons_dock_grows_with_presentation_mode(qtbot, presenting):
+    window = presenting
+    window.lessons.show_dock()
+    view = window.lessons.view
+    labels = (view.title, view.section, view.try_head)
+    normal = [label.font().pointSizeF() for label in labels]
+    eq = view.formula.equations[0]
+    natural = eq.sizeHint().width()
+    window.presentation.set_presentation(True)
+    big = [label.font().pointSizeF() for label in labels]
+    for a, b in zip(normal, big, strict=True):
+        assert b / a == pytest.approx(style.PRESENTATION_SCALE, rel=0.02)
+    assert eq.sizeHint().width() == pytest.approx(natural * style.PRESENTATION_SCALE, abs=2)
+    window.presentation.set_presentation(False)
+    assert [label.font().pointSizeF() for label in labels] == normal
