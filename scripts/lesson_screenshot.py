@@ -8,8 +8,9 @@ Xvfb set DISPLAY and QT_QPA_PLATFORM=xcb) at ``--size``, shows the Lessons dock,
 opens lesson ``--lesson`` (1-based, as the dock counts), trains its preset
 ``--steps`` steps (or plays its race in the Optimizer lab), and saves
 ``window.grab()``. ``--presentation`` turns presentation mode on first (F5:
-bigger text, the side panels hidden, the Lessons dock kept). ``--menu`` also saves the Presets menu, opened. Uses
-throw-away settings, so a saved layout of the real app does not leak in.
+bigger text, the side panels hidden, the Lessons dock kept). ``--menu`` also
+saves the Presets menu, opened. Uses throw-away settings, so a saved layout of
+the real app does not leak in.
 """
 
 from __future__ import annotations
@@ -18,21 +19,10 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def _wait(app, condition, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
+from shot_common import ROOT
+from shot_common import wait as _wait
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -136,6 +136,20 @@ def rng_state(d: Mapping, key: str) -> np.random.Generator:
     return rng
 
 
+def json_depth(doc) -> int:
+    """How deeply ``doc`` (parsed JSON) nests, counted without recursion and only up to
+    one level past ``limits.MAX_JSON_DEPTH`` (a deeper document is refused anyway)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, d)
+            if d <= limits.MAX_JSON_DEPTH:
+                stack.extend((v, d + 1) for v in (node.values() if isinstance(node, dict)
+                                                  else node))
+    return deepest
+
+
 def _show(v) -> str:
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**30:
         return f"an integer of {v.bit_length()} bits"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from core.common import limits
+from core.common import checks, limits
 from core.data import datasets
 from core.lessons import changes as ch
 from core.lessons.claims import LabSetup, Measure, Race
@@ -62,24 +62,12 @@ def _read(path: Path) -> dict:
                           f"column {err.colno}: {err.msg}") from None
     except (RecursionError, ValueError) as err:
         raise LessonError(f"lesson file {path.name}: unreadable JSON ({err})") from None
-    if _depth(doc) > limits.MAX_JSON_DEPTH:
+    if checks.json_depth(doc) > limits.MAX_JSON_DEPTH:
         raise LessonError(f"lesson file {path.name}: nests deeper than "
                           f"{limits.MAX_JSON_DEPTH} levels")
     if not isinstance(doc, dict):
         raise LessonError(f"lesson file {path.name}: the JSON is not an object")
     return doc
-
-
-def _depth(doc) -> int:
-    deepest, stack = 0, [(doc, 1)]
-    while stack:
-        node, d = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, d)
-            if d <= limits.MAX_JSON_DEPTH:
-                stack.extend((v, d + 1) for v in (node.values() if isinstance(node, dict)
-                                                  else node))
-    return deepest
 
 
 def parse_lesson(doc: dict, name: str = "lesson", presets: Path | None = None) -> Lesson:

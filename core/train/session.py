@@ -129,21 +129,9 @@ def _parse_json(blob: bytes, what: str):
         raise SessionError(f"{what} nests deeper than {limits.MAX_JSON_DEPTH} levels") from None
     except ValueError as err:  # e.g. an integer of more than 4300 digits
         raise SessionError(f"{what} holds a value that cannot be read ({err})") from None
-    if _depth(doc) > limits.MAX_JSON_DEPTH:
+    if checks.json_depth(doc) > limits.MAX_JSON_DEPTH:
         raise SessionError(f"{what} nests deeper than {limits.MAX_JSON_DEPTH} levels")
     return doc
-
-
-def _depth(doc) -> int:
-    deepest, stack = 0, [(doc, 1)]
-    while stack:
-        node, d = stack.pop()
-        if isinstance(node, (dict, list)):
-            deepest = max(deepest, d)
-            if d <= limits.MAX_JSON_DEPTH:
-                stack.extend((v, d + 1) for v in (node.values() if isinstance(node, dict)
-                                                  else node))
-    return deepest
 
 
 def _config_from_json(blob: bytes, what: str = "the config") -> SessionConfig:
