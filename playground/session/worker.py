@@ -61,6 +61,10 @@ TRAIN_PER_DRAW = 3.0
 # frames (the first ones after the window opens, a resize) must not leave the
 # display still for long.
 MAX_FRAME_GAP_SECONDS = 0.1
+# A frame whose ``ack()`` has not come after this long counts as drawn: should an
+# acknowledgement ever get lost, the newest frame (the paused run's last step)
+# still reaches the screen instead of the picture staying at an older step.
+ACK_LOST_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -227,23 +231,36 @@ class TrainingWorker(QObject):
         return self._busy() and not self._drawing() and not self._pace.due_in(
             self._trainer.step)
 
+    def _may_send(self) -> bool:
+        """The GUI is free for the next frame: it acknowledged the last one, or the
+        acknowledgement is overdue (ACK_LOST_SECONDS)."""
+        return not self._pending or (
+            time.perf_counter() - self._pending_since >= ACK_LOST_SECONDS)
+
     def _wait_seconds(self) -> float | None:
-        """How long to wait for a command: until the next step is due, if playing."""
-        due = self._pace.due_in(self._trainer.step) if self._busy() else 0.0
-        return min(DRAW_WAIT_SECONDS, due or DRAW_WAIT_SECONDS) if self._busy() else None
+        """How long to wait for a command: until the next step is due, if playing, and
+        no longer than an overdue acknowledgement, if a frame is waiting for one."""
+        waits = []
+        if self._busy():
+            due = self._pace.due_in(self._trainer.step)
+            waits.append(min(DRAW_WAIT_SECONDS, due or DRAW_WAIT_SECONDS))
+        if self._unsent is not None and self._pending:
+            overdue = self._pending_since + ACK_LOST_SECONDS - time.perf_counter()
+            waits.append(max(overdue, 0.01))
+        return min(waits) if waits else None
 
     def _loop(self) -> None:
         while True:
             with self._cond:
                 while (not self._stop and not self._commands and not self._may_train()
-                       and not (self._unsent is not None and not self._pending)):
+                       and not (self._unsent is not None and self._may_send())):
                     self._cond.wait(self._wait_seconds())
                 if self._stop:
                     return
                 commands = list(self._commands)
                 self._commands.clear()
                 self._interrupt = False
-                unsent = self._unsent if not self._pending else None
+                unsent = self._unsent if self._may_send() else None
                 if unsent is not None:
                     self._unsent = None
                     self._pending = True

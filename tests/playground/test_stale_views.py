@@ -53,7 +53,13 @@ def assert_range_follows(view_range, lo: float, hi: float) -> None:
 
 def assert_plots_follow_the_run(qtbot, window) -> None:
     snap = fresh_snapshot(qtbot, window)
-    qtbot.waitUntil(lambda: window.session.step == snap.step, timeout=5_000)
+    try:
+        qtbot.waitUntil(lambda: window.session.step == snap.step, timeout=5_000)
+    except Exception:  # say what was drawn and what the worker holds
+        w = window.worker
+        held = None if w._unsent is None else w._unsent.snapshot.step
+        raise AssertionError(f"drawn step {window.session.step}, run at {snap.step}; the "
+                             f"worker: frame pending {w._pending}, held back {held}") from None
     loss, grad = window.views.loss, window.views.grad
     logs = np.log10(snap.train_loss)
     val = snap.val_loss[np.isfinite(snap.val_loss)]

@@ -91,6 +91,27 @@ def test_play_until_pauses_at_the_limit(qtbot, running):
     assert any(f.playing for _, f in probe.frames)
 
 
+def test_the_last_frame_arrives_even_if_an_acknowledgement_is_lost(qtbot):
+    """A GUI that never says a frame is drawn still gets the paused run's last step,
+    within about ACK_LOST_SECONDS, and never a frame before that is acknowledged."""
+    from playground.session.worker import ACK_LOST_SECONDS
+
+    worker = TrainingWorker()
+    frames: list[tuple[float, Frame]] = []
+    worker.frame_ready.connect(lambda f: frames.append((time.perf_counter(), f)))  # no ack
+    worker.start()
+    try:
+        worker.set_trainer(Trainer(CONFIG), 1, None)
+        qtbot.waitUntil(lambda: bool(frames), timeout=10_000)
+        worker.step(5)  # trains at once; its frame waits for the lost acknowledgement
+        qtbot.waitUntil(lambda: frames[-1][1].snapshot.step == 5, timeout=5_000)
+        (t0, first), (t1, last) = frames[0], frames[-1]
+        assert len(frames) == 2 and first.snapshot.step == 0 and not last.playing
+        assert t1 - t0 >= 0.9 * ACK_LOST_SECONDS  # it did wait for the acknowledgement
+    finally:
+        assert worker.stop(2.0)
+
+
 def test_frames_come_at_most_max_fps(qtbot):
     fps = 8.0  # below 10 a frame would come every 0.1 s if the cap ignored max_fps
     worker, probe = start(qtbot, max_fps=fps)
