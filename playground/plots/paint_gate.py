@@ -17,7 +17,7 @@ _DRAWN = QEvent.Type(QEvent.registerEventType())
 
 class PaintGate(QObject):
     """Tell the worker a frame is drawn once Qt has painted it, so the worker
-    trains only while the GUI is idle (see worker.DRAW_WAIT_SECONDS).
+    trains only while the GUI is idle (see frames.DRAW_WAIT_SECONDS).
 
     New data makes the plots' scenes post their updates, and Qt paints them from
     those posted events. So when a frame has been handed to the plots, the gate
