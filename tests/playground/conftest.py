@@ -12,7 +12,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 TEST_APP = "Optimizer Playground tests"
@@ -81,3 +81,7 @@ def window(qtbot, dialogs):
     w.session.shutdown(2.0)
     assert not w.worker.is_alive()
     assert not w.isVisible(), "the test's window did not close"
+    # Delete it now: closed windows otherwise pile up (a few hundred tests, GBs of
+    # plots and trainers) and make the interpreter's exit take minutes.
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
