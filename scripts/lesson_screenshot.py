@@ -18,10 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-from pathlib import Path
 
-from shot_common import ROOT
+from shot_common import ROOT, open_window, save_grab
 from shot_common import wait as _wait
 
 
@@ -36,22 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QPoint, QSettings
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QPoint
 
-    from playground.app import kernels, settings
-    from playground.app.main_window import MainWindow
-
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      tempfile.mkdtemp(prefix="opg-lesson-shot-"))
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    window = MainWindow(settings.make_settings("lesson-screenshot"))
-    w, h = (int(v) for v in args.size.lower().split("x"))
-    window.resize(w, h)
-    window.show()
-    if not _wait(app, kernels.is_ready, 120):
-        print("error: kernels did not load", file=sys.stderr)
+    opened = open_window("lesson-screenshot", args.size)
+    if opened is None:
         return 1
+    app, window = opened
     if args.presentation:
         window.presentation.set_presentation(True)
     lessons = window.lessons
@@ -67,13 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         _wait(app, lambda: session.step >= args.steps or (session.step > 0
                                                           and not session.playing), 300)
     _wait(app, lambda: False, 0.8)  # the last frame, the heat map, the dock's layout
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out)):
-        print(f"error: could not write {out}", file=sys.stderr)
+    out = save_grab(window, args.out)
+    if out is None:
         return 1
     mode = ", presentation mode" if args.presentation else ""
-    print(f"wrote {out}: lesson {args.lesson} ({lesson.title}) at {w}x{h}{mode}")
+    print(f"wrote {out}: lesson {args.lesson} ({lesson.title}) at {args.size}{mode}")
     if args.menu:
         menu = window.files.presets_menu
         menu.popup(window.mapToGlobal(QPoint(40, 30)))

@@ -15,9 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-from pathlib import Path
 
+from shot_common import open_window, save_grab
 from shot_common import wait as _wait
 
 
@@ -35,23 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from playground.app import kernels, settings
-    from playground.app.main_window import MainWindow
-
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      tempfile.mkdtemp(prefix="opg-shot-"))
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    window = MainWindow(settings.make_settings("screenshot"), session_path=args.session)
-    w, h = (int(v) for v in args.size.lower().split("x"))
-    window.resize(w, h)
-    window.show()
-    if not _wait(app, kernels.is_ready, 120):
-        print("error: kernels did not load", file=sys.stderr)
+    opened = open_window("screenshot", args.size, args.session)
+    if opened is None:
         return 1
+    app, window = opened
     view = window.views.network
     window.tabs.setCurrentWidget(view)
     session = window.session
@@ -76,11 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         _wait(app, lambda: view.picture.focus is not None
               and (view.picture.focus.column, view.picture.focus.unit) == (c, u), 10)
     _wait(app, lambda: False, 0.8)  # the last picture and paint
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     target = {"view": view, "plots": view.plots, "window": window}[args.widget]
-    if not target.grab().save(str(out)):
-        print(f"error: could not write {out}", file=sys.stderr)
+    out = save_grab(target, args.out)
+    if out is None:
         return 1
     print(f"wrote {out} at step {session.step}; analysis timings "
           f"{ {k: round(v * 1e3, 1) for k, v in view.analysis.timings.items()} } ms")

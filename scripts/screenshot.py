@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-from pathlib import Path
 
-from shot_common import ROOT
+from shot_common import ROOT, open_window, save_grab
 from shot_common import wait as _wait
 
 
@@ -29,23 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     from core.train.status import RunStatus
-    from playground.app import kernels, settings
-    from playground.app.main_window import MainWindow
 
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      tempfile.mkdtemp(prefix="opg-shot-"))
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    window = MainWindow(settings.make_settings("screenshot"), session_path=args.session)
-    w, h = (int(v) for v in args.size.lower().split("x"))
-    window.resize(w, h)
-    window.show()
-    if not _wait(app, kernels.is_ready, 120):
-        print("error: kernels did not load", file=sys.stderr)
+    opened = open_window("screenshot", args.size, args.session)
+    if opened is None:
         return 1
+    app, window = opened
     session = window.session
     session.play(until=args.steps)
     if not _wait(app, lambda: session.step >= args.steps or
@@ -55,10 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _wait(app, lambda: not session.playing, 5)
     _wait(app, lambda: False, 0.5)  # let the last frame and the heatmap draw
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out)):
-        print(f"error: could not write {out}", file=sys.stderr)
+    out = save_grab(window, args.out)
+    if out is None:
         return 1
     print(f"wrote {out} at step {session.step}")
     session.document.dirty = False  # nothing to save: no prompt on close
