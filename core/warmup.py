@@ -58,13 +58,16 @@ def _warm_up_units(rng: np.random.Generator) -> None:
 
 
 def warm_up_training() -> float:
-    """Train two tiny runs a few steps, evaluation included: compiles (or loads) the
-    fused training kernel and the evaluation for float targets (MSE, binary
-    cross-entropy) and for class labels (softmax); returns the seconds it took."""
+    """Smooth a curve and train two tiny runs a few steps, evaluation included:
+    compiles (or loads) the smoothing, the fused training kernel and the evaluation
+    for float targets (MSE, binary cross-entropy) and for class labels (softmax);
+    returns the seconds it took."""
     from core.train.config import parse_config
+    from core.train.smoothing import ema
     from core.train.trainer import Trainer
 
     t0 = time.perf_counter()
+    ema(np.array([1.0, 2.0, 4.0]), 0.6)  # the curves' smoothing
     for data in ({"name": "spiral", "n_samples": 40},
                  {"name": "blobs", "n_samples": 40}):  # 2 classes -> BCE; blobs -> softmax
         cfg = {"data": data, "network": {"hidden": [3]},

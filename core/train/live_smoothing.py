@@ -17,9 +17,8 @@ may be the old run's).
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
 
-from core.train.smoothing import ema
+from core.train.smoothing import ema, moving_average
 
 
 class LiveEma:
@@ -82,7 +81,7 @@ class LiveEma:
             finite = np.isfinite(tail[:, j])
             if not finite.any():
                 continue
-            m, zf = lfilter([1.0 - w], [1.0, -w], tail[finite, j], zi=[w * self._m[j]])
+            m = moving_average(tail[finite, j], w, self._m[j])
             k = self._k[j] + np.arange(1, m.size + 1, dtype=np.float64)
             out[finite, j] = m / (1.0 - w ** k) if w > 0 else m
             self._m[j], self._k[j] = m[-1], k[-1]
